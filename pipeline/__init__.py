@@ -1,0 +1,1 @@
+"""The conflict-control Beam pipeline: options, graph and command-line entry point."""

@@ -1,0 +1,125 @@
+"""Command-line entry point: `conflict-control run --input … --output …` (or `python -m pipeline.main`).
+
+Exit codes: 0 success; 1 the run failed; 2 bad command line (a flag, a missing input); 3 the run finished
+but its counts do not add up (a record was lost: a bug to report).
+"""
+import argparse
+import logging
+import sys
+import time
+
+import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.graph import build_pipeline
+from pipeline.options import ControlPipelineOptions
+from pipeline.summary import RunSummary, counter_totals
+from transforms.read import expand_input, is_ignored
+
+log = logging.getLogger("conflict_control")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNBALANCED = 0, 1, 2, 3
+SUMMARY_FILE = "_SUMMARY.json"
+
+
+class UsageError(Exception):
+    """A problem with the command line, reported as one line and exit code 2."""
+
+
+def beam_option_names() -> set[str]:
+    """Every flag Beam and this project accept, to reject a misspelt one instead of ignoring it."""
+    return set(PipelineOptions([]).get_all_options(add_extra_args_fn=None).keys())
+
+
+def check_unknown_flags(args: list[str]) -> None:
+    known = beam_option_names()
+    for arg in args:
+        if arg.startswith("--"):
+            name = arg[2:].split("=", 1)[0].replace("-", "_")
+            if name not in known:
+                raise UsageError(f"unknown option {arg.split('=', 1)[0]}: see 'conflict-control run --help'")
+
+
+def check_inputs(inputs: list[str] | None) -> None:
+    if not inputs:
+        raise UsageError("no input: give --input PATH (a file, folder or glob of articles)")
+    for path in inputs:
+        matched = [m.path for r in FileSystems.match([expand_input(path)]) for m in r.metadata_list]
+        if not any(not is_ignored(p) for p in matched):
+            raise UsageError(f"--input {path}: no article file found there; check the path, or quote the glob "
+                             f"so that the shell does not expand it")
+
+
+def write_summary(output: str, summary: RunSummary) -> str:
+    """Write _SUMMARY.json atomically (hidden temporary file, then rename)."""
+    path = FileSystems.join(output, SUMMARY_FILE)
+    temporary = FileSystems.join(output, f".{SUMMARY_FILE}.inprogress")
+    with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        handle.write(summary.to_json().encode("utf-8"))
+    FileSystems.rename([temporary], [path])
+    return path
+
+
+def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
+    check_unknown_flags(beam_args)
+    check_inputs(args.input)
+    if not args.output:
+        raise UsageError("no output: give --output DIR")
+    argv = beam_args + [f"--input={path}" for path in args.input] + [
+        f"--output={args.output}", f"--max_record_bytes={args.max_record_bytes}",
+        f"--dead_letter_payload_bytes={args.dead_letter_payload_bytes}", f"--num_shards={args.num_shards}"]
+    options = PipelineOptions(argv)
+    try:
+        pipeline = beam.Pipeline(options=options)
+    except ValueError as error:  # an unknown --runner, for one
+        raise UsageError(str(error).split("\n")[0]) from None
+    build_pipeline(pipeline, options.view_as(ControlPipelineOptions))
+    started = time.monotonic()
+    result = pipeline.run()
+    result.wait_until_finish()
+    seconds = time.monotonic() - started
+    summary = RunSummary.from_counters(counter_totals(result.metrics()))
+    path = write_summary(args.output, summary)
+    print(summary.render())
+    print(f"wrote {args.output} ({path}) in {seconds:.1f} s")
+    return EXIT_OK if summary.balanced else EXIT_UNBALANCED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conflict-control",
+        description="Turn conflict news into a date-windowed record of who controls which place.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="run the pipeline over article files",
+        description="Read articles, clean and de-duplicate them, and write date-partitioned Avro.",
+        epilog="Any Apache Beam option is accepted too, for example --runner=DirectRunner (the default), "
+               "--direct_running_mode=multi_processing --direct_num_workers=2, or --runner=FlinkRunner.")
+    ControlPipelineOptions._add_argparse_args(run)
+    run.set_defaults(handler=run_command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
+    parser = build_parser()
+    args, beam_args = parser.parse_known_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args, beam_args)
+    except UsageError as error:
+        print(f"conflict-control: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 - one line for the user; the log keeps the traceback
+        log.debug("run failed", exc_info=True)
+        print(f"conflict-control: error: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+import datetime as dt
+
+import pytest
+
+from transforms.dates import DAY, TIME, ImplausibleDate, UnparseableDate, dateline_date, parse_published
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize("value, expected, precision", [
+    ("2014-09-01", dt.datetime(2014, 9, 1, tzinfo=UTC), DAY),
+    ("2017-10-05T14:03:00Z", dt.datetime(2017, 10, 5, 14, 3, tzinfo=UTC), TIME),
+    ("2017-10-05T14:03:00+03:00", dt.datetime(2017, 10, 5, 11, 3, tzinfo=UTC), TIME),
+    ("2017-10-05 14:03", dt.datetime(2017, 10, 5, 14, 3, tzinfo=UTC), TIME),
+    ("Thu, 05 Oct 2017 14:30:00 +0000", dt.datetime(2017, 10, 5, 14, 30, tzinfo=UTC), TIME),
+    ("Sun, 17 Jun 2018 08:00:00 +0300", dt.datetime(2018, 6, 17, 5, 0, tzinfo=UTC), TIME),
+])
+def test_parse_published_reads_iso_and_rfc2822(value, expected, precision):
+    parsed = parse_published(value)
+    assert (parsed.at, parsed.precision) == (expected, precision)
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2017-02-30", "", "05/10/2017"])
+def test_parse_published_rejects_what_it_cannot_read(value):
+    with pytest.raises(UnparseableDate, match="ISO 8601"):
+        parse_published(value)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "2999-06-01T00:00:00Z"])
+def test_parse_published_rejects_absurd_years(value):
+    with pytest.raises(ImplausibleDate):
+        parse_published(value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("BAGHDAD, Oct. 5, 2017 (Reuters) - Iraqi forces", dt.date(2017, 10, 5)),
+    ("MOSUL, Iraq, 28 May 2017 — The assault", dt.date(2017, 5, 28)),
+    ("HASAKAH (Kurdistan 24) June 17, 2018 - The SDF", dt.date(2018, 6, 17)),
+    ("Headline of the piece\n\nBEIRUT, 2016-03-27 - Troops", dt.date(2016, 3, 27)),
+    ("BAGHDAD, (Reuters) – Iraqi security forces", None),
+    ("In June 2014 the group overran Mosul.", None),
+])
+def test_dateline_date(text, expected):
+    assert dateline_date(text) == expected

@@ -1,0 +1,86 @@
+import gzip
+import io
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from tests.corpus import HAWIJA, article, write_jsonl
+from transforms.read import (ReadArticleFiles, expand_input, input_format, is_ignored, iter_lines,
+                             parse_sidecar, read_capped)
+
+
+def test_input_format_by_extension():
+    assert input_format("a/feed.jsonl") == "jsonl"
+    assert input_format("a/feed.JSONL.gz") == "jsonl"
+    assert input_format("a/page.htm") == "html"
+    assert input_format("a/story.txt.gz") == "text"
+    assert input_format("a/report.pdf") is None
+
+
+def test_sidecars_and_hidden_files_are_not_articles():
+    assert is_ignored("/x/metadata.jsonl")
+    assert is_ignored("/x/.part-00000.avro.abc.inprogress")
+    assert not is_ignored("/x/story.txt")
+
+
+def test_expand_input_reads_folders_recursively(tmp_path):
+    assert expand_input(str(tmp_path)) == f"{tmp_path}/**"
+    assert expand_input(f"{tmp_path}/*.jsonl") == f"{tmp_path}/*.jsonl"
+
+
+def test_iter_lines_caps_long_lines_and_skips_blank_ones():
+    stream = io.BytesIO(b'{"a": 1}\n\n' + b"x" * 50 + b"\n" + b'{"b": 2}')
+    lines = list(iter_lines(stream, limit=20))
+    assert lines == [(1, b'{"a": 1}', 9), (3, b"x" * 20, 51), (4, b'{"b": 2}', 8)]
+
+
+def test_read_capped_measures_without_keeping_everything():
+    head, size = read_capped(io.BytesIO(b"y" * 5000), 100)
+    assert (head, size) == (b"y" * 100, 5000)
+
+
+def test_parse_sidecar_maps_file_names_and_skips_junk():
+    data = b'{"file": "a.txt", "source": "Reuters", "published": "2014-09-01"}\nnot json\n{"no_file": 1}\n'
+    assert parse_sidecar(data) == {"a.txt": {"source": "Reuters", "published": "2014-09-01"}}
+
+
+def test_read_article_files_reads_every_format(tmp_path):
+    write_jsonl(tmp_path / "feed.jsonl", [article(), article(text="second")])
+    write_jsonl(tmp_path / "nested" / "old.jsonl.gz", [article(text="zipped")])
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "story.txt").write_text(HAWIJA)
+    (tmp_path / "pages" / "metadata.jsonl").write_text('{"file": "story.txt", "source": "Wire"}\n')
+    (tmp_path / "pages" / "page.html").write_text("<html><body><p>Hi</p></body></html>")
+
+    with TestPipeline() as p:
+        result = p | ReadArticleFiles([str(tmp_path)])
+        summary = result.records | beam.Map(lambda r: (r["origin"].replace(str(tmp_path), ""),
+                                                        r["input_format"], r["fields"]))
+        assert_that(summary, equal_to([
+            ("/feed.jsonl:1", "jsonl", {}), ("/feed.jsonl:2", "jsonl", {}),
+            ("/nested/old.jsonl.gz:1", "jsonl", {}),
+            ("/pages/story.txt", "text", {"source": "Wire"}), ("/pages/page.html", "html", {}),
+        ]), label="records")
+        assert_that(result.dead_letter, equal_to([]), label="no dead letters")
+
+
+def test_oversized_records_and_unknown_files_become_dead_letters(tmp_path):
+    write_jsonl(tmp_path / "feed.jsonl", [article(), article(text="z" * 5000)])
+    (tmp_path / "big.txt").write_text("w" * 3000)
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    whole = gzip.compress(b'{"text": "a"}\n{"text": "b"}\n')
+    (tmp_path / "broken.jsonl.gz").write_bytes(whole[:-8])  # the gzip trailer is cut off
+
+    with TestPipeline() as p:
+        result = p | ReadArticleFiles([str(tmp_path)], max_record_bytes=2000, payload_limit=100)
+        letters = result.dead_letter | beam.Map(lambda d: (d["origin"].replace(str(tmp_path), ""),
+                                                           d["error_type"], len(d["payload"]), d["payload_truncated"]))
+        assert_that(letters, equal_to([
+            ("/feed.jsonl:2", "too_large", 100, True),
+            ("/big.txt", "too_large", 100, True),
+            ("/notes.pdf", "unsupported_file_type", 8, False),
+            ("/broken.jsonl.gz", "unreadable_file", 0, False),
+        ]), label="dead letters")
+        assert_that(result.records | beam.Map(lambda r: r["origin"].replace(str(tmp_path), "")),
+                    equal_to(["/feed.jsonl:1", "/broken.jsonl.gz:1", "/broken.jsonl.gz:2"]), label="records")

@@ -1,0 +1,60 @@
+import datetime as dt
+
+import apache_beam as beam
+import fastavro
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+
+import schemas
+from tests.avro_files import avro_files, read_records, read_with_apache_avro
+from transforms.write import WriteAvroPartitions, partition_name, shard_of, write_avro_atomically
+
+UTC = dt.timezone.utc
+
+
+def letter(origin, error_type="malformed_json"):
+    return {"stage": "parse", "error_type": error_type, "error": "bad", "origin": origin, "input_format": "jsonl",
+            "payload": b"{", "payload_size": 1, "payload_truncated": False}
+
+
+def test_partition_name_accepts_only_dates():
+    assert partition_name(dt.date(2017, 10, 5)) == "date=2017-10-05"
+    assert partition_name(None) == "date=unknown"
+    with pytest.raises(TypeError):
+        partition_name("../../etc")
+
+
+def test_shard_of_is_stable():
+    assert shard_of("abc", 7) == shard_of("abc", 7)
+    assert len({shard_of(f"id{i}", 4) for i in range(100)}) == 4
+
+
+def test_atomic_write_leaves_no_temporary_and_same_bytes_each_time(tmp_path):
+    schema = schemas.load_schema("DeadLetter")
+    records = [letter("a:1"), letter("a:2")]
+    write_avro_atomically(str(tmp_path / "x.avro"), schema, records, {}, sync_key="dead_letter/x.avro")
+    first = (tmp_path / "x.avro").read_bytes()
+    write_avro_atomically(str(tmp_path / "x.avro"), schema, records, {}, sync_key="dead_letter/x.avro")
+    assert (tmp_path / "x.avro").read_bytes() == first
+    assert [p.name for p in tmp_path.iterdir()] == ["x.avro"]
+
+
+def test_write_partitions_by_date_and_reads_back_with_two_readers(tmp_path):
+    base = {"stage": "parse", "error": "e", "input_format": None, "payload": b"", "payload_size": 0,
+            "payload_truncated": False}
+    records = [dict(base, origin=f"o{i}", error_type=f"k{i % 2}") for i in range(6)]
+    with TestPipeline() as p:
+        _ = p | beam.Create(records) | WriteAvroPartitions(
+            str(tmp_path), "dead_letter", order=lambda r: (r["origin"],), num_shards=2,
+            date_of=lambda r: dt.date(2020, 1, 1) if r["error_type"] == "k0" else None)
+    files = avro_files(tmp_path)
+    assert {str(f.relative_to(tmp_path).parent) for f in files} == {"dead_letter/date=2020-01-01",
+                                                                       "dead_letter/date=unknown"}
+    assert sorted(r["origin"] for r in read_records(tmp_path)) == [f"o{i}" for i in range(6)]
+    for path in files:
+        with path.open("rb") as handle:
+            reader = fastavro.reader(handle)
+            assert reader.metadata["conflict.record"] == "DeadLetter"
+            assert reader.metadata["conflict.schema.version"] == "1"
+            from_fastavro = list(reader)
+        assert read_with_apache_avro(path) == from_fastavro

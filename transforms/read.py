@@ -1,0 +1,187 @@
+"""Reading article records from files: JSON Lines (optionally gzipped) and folders of .txt/.html files.
+
+Every record read becomes one raw record — a dict with `origin`, `input_format`, `payload` (bytes) and
+`fields` (metadata from a sidecar file) — or, when it cannot even be read, a dead letter. Nothing is
+decoded here: decoding and parsing are the parse stage's job, so their failures are reported there.
+"""
+import gzip
+import json
+import logging
+import os
+import posixpath
+import zlib
+from typing import BinaryIO, Iterator
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+
+from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, count_reason, dead_letter
+
+SIDECAR_NAME = "metadata.jsonl"
+DEFAULT_MAX_RECORD_BYTES = 10 * 1024 * 1024
+_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+            ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
+_SKIP_CHUNK = 1024 * 1024
+
+
+def input_format(path: str) -> str | None:
+    """The record format of a file from its name ('data.jsonl.gz' -> 'jsonl'), None if unsupported."""
+    name = posixpath.basename(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return _FORMATS.get(os.path.splitext(name)[1])
+
+
+def is_gzip(path: str) -> bool:
+    return path.lower().endswith(".gz")
+
+
+def is_ignored(path: str) -> bool:
+    """Sidecar metadata and hidden files (including our own in-progress outputs) are not articles."""
+    name = posixpath.basename(path)
+    return name == SIDECAR_NAME or name.startswith((".", "_"))
+
+
+def expand_input(path: str) -> str:
+    """A folder means every file below it; anything else is a path or glob used as given."""
+    if path.endswith("/") or (not any(ch in path for ch in "*?[") and os.path.isdir(path)):
+        return path.rstrip("/") + "/**"
+    return path
+
+
+def read_capped(stream: BinaryIO, limit: int) -> tuple[bytes, int]:
+    """Up to `limit` bytes of a stream and its whole size, without holding more than `limit` in memory."""
+    head = stream.read(limit)
+    size = len(head)
+    while chunk := stream.read(_SKIP_CHUNK):
+        size += len(chunk)
+    return head, size
+
+
+def iter_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, line bytes up to `limit`, whole line size) for every non-blank line."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        size = len(line)
+        if size > limit and not line.endswith(b"\n"):
+            head = line[:limit]
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(_SKIP_CHUNK)
+                size += len(line)
+            yield number, head, size
+        elif line.strip():
+            yield number, line.rstrip(b"\r\n"), size
+
+
+def parse_sidecar(lines: bytes) -> dict[str, dict]:
+    """File name -> fields from a metadata.jsonl sidecar; lines that are not JSON objects are skipped."""
+    mapping = {}
+    for line in lines.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+            mapping[entry["file"]] = {k: v for k, v in entry.items() if k != "file"}
+    return mapping
+
+
+class ReadFileRecords(beam.DoFn):
+    """Splits a matched file into raw records; a record over the size cap is a dead letter."""
+
+    def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+                 payload_limit: int = DEFAULT_PAYLOAD_BYTES):
+        super().__init__()
+        self.max_record_bytes = max_record_bytes
+        self.payload_limit = payload_limit
+        self.files = Metrics.counter("read", "files")
+        self.records = Metrics.counter("read", "records")
+        self._sidecars: dict[str, dict[str, dict]] = {}
+
+    def process(self, readable: fileio.ReadableFile):
+        path = readable.metadata.path
+        self.files.inc()
+        fmt = input_format(path)
+        if fmt is None:
+            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+                head, size = read_capped(raw, self.payload_limit)
+            yield self._dead(path, None, "unsupported_file_type",
+                             f"{path}: not a supported input (.jsonl, .json, .ndjson, .txt, .html, .htm, "
+                             f"optionally .gz)", head, size)
+            return
+        try:
+            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+                stream = gzip.GzipFile(fileobj=raw) if is_gzip(path) else raw
+                if fmt == "jsonl":
+                    yield from self._json_lines(path, stream)
+                else:
+                    yield from self._whole_file(path, fmt, stream)
+        except (OSError, EOFError, zlib.error) as error:
+            yield self._dead(path, fmt, "unreadable_file", f"{path}: cannot be read past this point: {error}",
+                             b"", 0)
+
+    def _json_lines(self, path: str, stream: BinaryIO):
+        for number, data, size in iter_lines(stream, self.max_record_bytes):
+            origin = f"{path}:{number}"
+            if size > self.max_record_bytes:
+                yield self._too_large(origin, "jsonl", data, size)
+            else:
+                self.records.inc()
+                yield {"origin": origin, "input_format": "jsonl", "payload": data, "fields": {}}
+
+    def _whole_file(self, path: str, fmt: str, stream: BinaryIO):
+        data, size = read_capped(stream, self.max_record_bytes + 1)
+        if size > self.max_record_bytes:
+            yield self._too_large(path, fmt, data, size)
+            return
+        self.records.inc()
+        yield {"origin": path, "input_format": fmt, "payload": data, "fields": self._sidecar_fields(path)}
+
+    def _sidecar_fields(self, path: str) -> dict:
+        folder, name = posixpath.split(path)
+        if folder not in self._sidecars:
+            sidecar = FileSystems.join(folder, SIDECAR_NAME)
+            try:
+                with FileSystems.open(sidecar, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+                    self._sidecars[folder] = parse_sidecar(handle.read())
+            except (OSError, IOError):  # no sidecar: the files carry no metadata of their own
+                self._sidecars[folder] = {}
+        return dict(self._sidecars[folder].get(name, {}))
+
+    def _too_large(self, origin: str, fmt: str, head: bytes, size: int):
+        return self._dead(origin, fmt, "too_large",
+                          f"record is {size:,} bytes, over the limit of {self.max_record_bytes:,} "
+                          f"(raise --max_record_bytes to accept it)", head, size)
+
+    def _dead(self, origin, fmt, kind, message, head, size):
+        self.records.inc()
+        count_reason("read", DEAD_LETTER, kind)
+        record = {"origin": origin, "input_format": fmt, "payload": head}
+        return TaggedOutput(DEAD_LETTER, dead_letter("read", kind, message, record, self.payload_limit, size))
+
+
+class ReadArticleFiles(beam.PTransform):
+    """Input paths, folders or globs -> raw records (main output) and dead letters."""
+
+    def __init__(self, inputs, max_record_bytes=DEFAULT_MAX_RECORD_BYTES, payload_limit=DEFAULT_PAYLOAD_BYTES):
+        super().__init__()
+        self.patterns = sorted({expand_input(path) for path in inputs})
+        self.max_record_bytes = max_record_bytes
+        self.payload_limit = payload_limit
+
+    def expand(self, pbegin):
+        return (
+            pbegin
+            | "InputPatterns" >> beam.Create(self.patterns)
+            | "MatchFiles" >> fileio.MatchAll()
+            | "FilePaths" >> beam.Map(lambda metadata: metadata.path)
+            | "DropSidecarsAndHidden" >> beam.Filter(lambda path: not is_ignored(path))
+            | "EachFileOnce" >> beam.Distinct()
+            | "OpenFiles" >> fileio.ReadMatches()
+            | "SplitRecords" >> beam.ParDo(ReadFileRecords(self.max_record_bytes, self.payload_limit))
+            .with_outputs(DEAD_LETTER, main="records"))

@@ -1,0 +1,98 @@
+"""Output tags, dead-letter records and the stage DoFn that turns any failure into a dead letter.
+
+Every stage of the pipeline follows one contract: each element it receives ends in exactly one of its
+outputs (the main output, FILTERED, DUPLICATES or DEAD_LETTER), which is what makes the run's
+conservation summary add up.
+"""
+import json
+from typing import Any, Iterable
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+
+DEAD_LETTER = "dead_letter"
+FILTERED = "filtered"
+DUPLICATES = "duplicates"
+
+DEFAULT_PAYLOAD_BYTES = 64 * 1024
+
+
+class RecordError(ValueError):
+    """A record that cannot go on; `kind` is the stable reason written to the dead letter."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def payload_bytes(element: Any) -> bytes:
+    """The raw bytes of a record as it entered the pipeline, or a JSON rendering of a later record."""
+    if isinstance(element, dict) and isinstance(element.get("payload"), (bytes, bytearray)):
+        return bytes(element["payload"])
+    if isinstance(element, (bytes, bytearray)):
+        return bytes(element)
+    return json.dumps(element, default=str, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def dead_letter(stage: str, error_type: str, error: str, element: Any,
+                payload_limit: int = DEFAULT_PAYLOAD_BYTES, payload_size: int | None = None) -> dict:
+    """A DeadLetter record for `element`, its payload cut to `payload_limit` bytes."""
+    data = payload_bytes(element)
+    size = payload_size if payload_size is not None else len(data)
+    origin = element.get("origin") if isinstance(element, dict) else None
+    input_format = element.get("input_format") if isinstance(element, dict) else None
+    return {
+        "stage": stage,
+        "error_type": error_type,
+        "error": error,
+        "origin": origin or "unknown",
+        "input_format": input_format,
+        "payload": data[:payload_limit],
+        "payload_size": size,
+        "payload_truncated": size > min(len(data), payload_limit),
+    }
+
+
+def count_reason(stage: str, outcome: str, reason: str) -> None:
+    """Count one record sent to `outcome` for `reason`; the run summary breaks outcomes down by these."""
+    Metrics.counter(stage, f"{outcome}.{reason}").inc()
+
+
+def filtered(stage: str, article: dict, reason: str) -> TaggedOutput:
+    """Route an article to the filtered output with its reason."""
+    count_reason(stage, FILTERED, reason)
+    return TaggedOutput(FILTERED, {**article, "filter_reason": reason})
+
+
+class StageDoFn(beam.DoFn):
+    """A pipeline stage whose failures become dead letters instead of failing the bundle.
+
+    Subclasses set `stage` and implement `transform(element)`, returning the element's outputs
+    (plain values for the main output, TaggedOutput for the others). The outputs are materialised
+    before any is emitted, so an element that fails half-way never leaves partial output behind.
+    """
+
+    stage = "stage"
+
+    def __init__(self, payload_limit: int = DEFAULT_PAYLOAD_BYTES):
+        super().__init__()
+        self.payload_limit = payload_limit
+        self.processed = Metrics.counter(self.stage, "processed")
+
+    def transform(self, element) -> Iterable:
+        raise NotImplementedError
+
+    def process(self, element):
+        self.processed.inc()
+        try:
+            outputs = list(self.transform(element))
+        except RecordError as error:
+            outputs = [self._dead(element, error.kind, str(error))]
+        except Exception as error:  # noqa: BLE001 - any failure of one record must not stop the run
+            outputs = [self._dead(element, type(error).__name__, f"{self.stage} failed: {error}")]
+        yield from outputs
+
+    def _dead(self, element, kind: str, message: str) -> TaggedOutput:
+        count_reason(self.stage, DEAD_LETTER, kind)
+        return TaggedOutput(DEAD_LETTER, dead_letter(self.stage, kind, message, element, self.payload_limit))
