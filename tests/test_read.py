@@ -55,7 +55,7 @@ def test_read_article_files_reads_every_format(tmp_path):
 
     with TestPipeline() as p:
         result = p | ReadArticleFiles([str(tmp_path)])
-        summary = result.records | beam.Map(lambda r: (r["origin"].replace(str(tmp_path), ""),
+        summary = result.articles | beam.Map(lambda r: (r["origin"].replace(str(tmp_path), ""),
                                                         r["input_format"], r["fields"]))
         assert_that(summary, equal_to([
             ("/feed.jsonl:1", "jsonl", {}), ("/feed.jsonl:2", "jsonl", {}),
@@ -82,5 +82,5 @@ def test_oversized_records_and_unknown_files_become_dead_letters(tmp_path):
             ("/notes.pdf", "unsupported_file_type", 8, False),
             ("/broken.jsonl.gz", "unreadable_file", 0, False),
         ]), label="dead letters")
-        assert_that(result.records | beam.Map(lambda r: r["origin"].replace(str(tmp_path), "")),
+        assert_that(result.articles | beam.Map(lambda r: r["origin"].replace(str(tmp_path), "")),
                     equal_to(["/feed.jsonl:1", "/broken.jsonl.gz:1", "/broken.jsonl.gz:2"]), label="records")

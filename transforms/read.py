@@ -166,7 +166,7 @@ class ReadFileRecords(beam.DoFn):
 
 
 class ReadArticleFiles(beam.PTransform):
-    """Input paths, folders or globs -> raw records (main output) and dead letters."""
+    """Input paths, folders or globs -> raw records (main output, tagged "articles") and dead letters."""
 
     def __init__(self, inputs, max_record_bytes=DEFAULT_MAX_RECORD_BYTES, payload_limit=DEFAULT_PAYLOAD_BYTES):
         super().__init__()
@@ -184,4 +184,4 @@ class ReadArticleFiles(beam.PTransform):
             | "EachFileOnce" >> beam.Distinct()
             | "OpenFiles" >> fileio.ReadMatches()
             | "SplitRecords" >> beam.ParDo(ReadFileRecords(self.max_record_bytes, self.payload_limit))
-            .with_outputs(DEAD_LETTER, main="records"))
+            .with_outputs(DEAD_LETTER, main="articles"))

@@ -68,7 +68,7 @@ def filtered(stage: str, article: dict, reason: str) -> TaggedOutput:
 class StageDoFn(beam.DoFn):
     """A pipeline stage whose failures become dead letters instead of failing the bundle.
 
-    Subclasses set `stage` and implement `transform(element)`, returning the element's outputs
+    Subclasses set `stage` and implement `transform(element, *side_inputs)`, returning the element's outputs
     (plain values for the main output, TaggedOutput for the others). The outputs are materialised
     before any is emitted, so an element that fails half-way never leaves partial output behind.
     """
@@ -80,13 +80,13 @@ class StageDoFn(beam.DoFn):
         self.payload_limit = payload_limit
         self.processed = Metrics.counter(self.stage, "processed")
 
-    def transform(self, element) -> Iterable:
+    def transform(self, element, *side_inputs) -> Iterable:
         raise NotImplementedError
 
-    def process(self, element):
+    def process(self, element, *side_inputs):
         self.processed.inc()
         try:
-            outputs = list(self.transform(element))
+            outputs = list(self.transform(element, *side_inputs))
         except RecordError as error:
             outputs = [self._dead(element, error.kind, str(error))]
         except Exception as error:  # noqa: BLE001 - any failure of one record must not stop the run

@@ -1,0 +1,97 @@
+"""Tests for transforms.language (sentences written for these tests)."""
+
+import dataclasses
+import pickle
+
+import pytest
+
+from transforms.language import (
+    ARTICLE_PREFIX_CHARS,
+    MIN_CONFIDENCE,
+    UNDETERMINED,
+    LanguageGuess,
+    detect_language,
+    get_detector,
+    spelling_rule_code,
+)
+
+NEWS_SENTENCES = {
+    "en": "Government forces retook the town after two days of heavy shelling, officials said.",
+    "ar": "قالت مصادر محلية إن القوات الحكومية استعادت السيطرة على البلدة بعد معارك عنيفة.",
+    "he": "הצבא הודיע כי כוחותיו השתלטו על הכפר לאחר קרבות שנמשכו כל הלילה.",
+    "fa": "نیروهای دولتی پس از دو روز درگیری کنترل شهر را دوباره به دست گرفتند.",
+    "tr": "Hükümet güçleri iki gün süren çatışmaların ardından kasabanın kontrolünü geri aldı.",
+    "ru": "Военные сообщили, что после двух дней боёв город снова перешёл под их контроль.",
+    # Holds both 'щ' and 'і', which lingua 2.1's rule engine would otherwise call Kazakh.
+    "uk": "Мешканці кажуть, що обстріли тривали всю ніч.",
+    "fr": "Les forces gouvernementales ont repris la ville après deux jours de combats.",
+    "de": "Nach zwei Tagen schwerer Kämpfe haben Regierungstruppen die Stadt zurückerobert.",
+    "kk": "Қазақстан үкіметі бүгін шекарадағы жағдай туралы жаңа мәлімдеме жасады.",
+    # Sorani, Arabic script.
+    "ku": "هێزەکانی پێشمەرگە ئەمڕۆ دوو گوندیان لە باکووری شارەکە گرتەوە.",
+}
+
+
+@pytest.mark.parametrize("code, sentence", NEWS_SENTENCES.items())
+def test_news_sentence_gets_its_language(code, sentence):
+    guess = detect_language(sentence)
+    assert guess.code == code
+    assert MIN_CONFIDENCE <= guess.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hêzên Tirkiyê îro li bakurê Sûriyê êrîşî du gundan kirin.",
+        # No marked vowel at all: the function words ('ji', 'xwe') carry it.
+        "Ew ji bo xwe dixebitin.",
+    ],
+)
+def test_kurmanji_is_kurdish_not_english_or_turkish(sentence):
+    assert detect_language(sentence) == LanguageGuess("ku", 1.0)
+
+
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("Je crois que le ministre sera prêt demain.", "fr"),  # one 'ê', no Kurdish
+        ("Törende İslâmî sanat eserleri de sergilendi.", "tr"),  # Turkish 'î' and 'â'
+    ],
+)
+def test_occasional_kurmanji_vowel_does_not_make_kurdish(sentence, code):
+    assert detect_language(sentence).code == code
+
+
+def test_quoted_sorani_phrase_does_not_relabel_an_english_article():
+    text = (
+        "The Kurdish daily ran the headline ئەمڕۆ ڕۆژی ئازادییە above a photograph of the crowd, "
+        "and the regional government repeated its call for calm across the province."
+    )
+    assert spelling_rule_code(text) is None
+    assert detect_language(text).code == "en"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "2024-03-01 14:05", "— * —"])
+def test_text_without_words_is_undetermined(text):
+    assert detect_language(text) == LanguageGuess(UNDETERMINED, 0.0)
+
+
+def test_only_the_opening_of_a_long_article_is_judged():
+    english = "Residents said the checkpoint on the northern road reopened this morning. "
+    german = "Die Bewohner berichteten, dass die Straße nach Norden wieder geöffnet ist. "
+    article = english * 3 + german * 60
+    assert len(article) > ARTICLE_PREFIX_CHARS
+    assert detect_language(article, max_chars=len(english) * 3).code == "en"
+    assert detect_language(article, max_chars=len(article)).code == "de"
+
+
+def test_detector_is_built_once_per_process():
+    assert get_detector() is get_detector()
+
+
+def test_guess_is_immutable_and_picklable():
+    guess = detect_language(NEWS_SENTENCES["en"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        guess.code = "fr"
+    assert pickle.loads(pickle.dumps(guess)) == guess
+    assert pickle.loads(pickle.dumps(detect_language)) is detect_language

@@ -1,0 +1,215 @@
+"""Language identification for conflict news.
+
+lingua decides among the languages this news is written in. A few languages are told by their
+spelling instead, because lingua cannot be trusted with them:
+
+- Kurdish has no lingua model at all. Sorani (Arabic script) and Kurmanji (Latin script) are
+  recognised by letters their script neighbours do not use, so neither ends up as Arabic,
+  Persian, French or Turkish (nor English).
+- Kazakh is modelled by lingua 2.1, but its rule engine does not know that Ukrainian spells with
+  'щ', so any Ukrainian sentence holding both 'щ' and 'і' would be called Kazakh (the only
+  language it knows with both letters). Kazakh is therefore left out of lingua's set and
+  recognised by its own letters.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from apache_beam.metrics import Metrics
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from transforms.records import StageDoFn
+
+UNDETERMINED = "und"
+
+# Languages of the press that reports on the Middle East and Ukraine wars: the belligerents'
+# and neighbours' languages plus the big European outlets. Every extra Latin-script language
+# costs a little accuracy on short text, so the list stays at what the sources use.
+NEWS_LANGUAGES = (
+    Language.ENGLISH,
+    Language.ARABIC,
+    Language.HEBREW,
+    Language.PERSIAN,
+    Language.URDU,
+    Language.TURKISH,
+    Language.AZERBAIJANI,
+    Language.ARMENIAN,
+    Language.GEORGIAN,
+    Language.RUSSIAN,
+    Language.UKRAINIAN,
+    Language.BELARUSIAN,
+    Language.POLISH,
+    Language.FRENCH,
+    Language.GERMAN,
+    Language.SPANISH,
+    Language.ITALIAN,
+)
+
+# lingua's time grows with text length while its answer settles within a few sentences, so
+# long articles are judged on their opening only (bench/eval_language.py measures both).
+ARTICLE_PREFIX_CHARS = 3000
+
+# Below this lingua is spreading its belief over several languages: typically a fragment of
+# names and numbers, or a language it has no model for (short Kurmanji lands on English or
+# Italian at about 0.2). Such text is reported as undetermined rather than guessed.
+MIN_CONFIDENCE = 0.3
+
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """ISO 639-1 code ('ku' for Kurdish, 'und' when unknown) and how sure the guess is (0-1)."""
+
+    code: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class SpellingRule:
+    """A language recognised by letters (and short words) that it uses often and its script
+    neighbours do not.
+
+    Each marker letter and each marker word counts once. The rule holds when the text is mostly
+    in `script`, the markers number at least `min_marker_share` of its letters, and they
+    outnumber letters the language's alphabet lacks (so a French 'être' or a Kurdish name in
+    Turkish text does not trigger it).
+    """
+
+    code: str
+    script: str  # first word of the Unicode character name: "LATIN", "ARABIC", "CYRILLIC"
+    markers: frozenset[str]
+    alphabet: frozenset[str]
+    min_marker_share: float
+    marker_words: frozenset[str] = frozenset()
+
+
+SPELLING_RULES = (
+    SpellingRule(
+        code="ku",  # Sorani: these letters occur in neither Arabic, Persian nor Urdu.
+        script="ARABIC",
+        markers=frozenset("ڕڵێۆە"),
+        # 'ى' stands in for 'ی' in much Kurdish text typed on Arabic keyboards.
+        alphabet=frozenset("ئابپتجچحخدرڕزژسشعغفڤقکگلڵمنوۆهەیێى"),
+        min_marker_share=0.02,
+    ),
+    SpellingRule(
+        code="ku",  # Kurmanji: French and Turkish use ê, î, û too, but far more rarely.
+        script="LATIN",
+        markers=frozenset("êîû"),
+        alphabet=frozenset("abcçdeêfghiîjklmnopqrsştuûvwxyz"),
+        min_marker_share=0.04,
+        # Function words ('self', 'and', 'too', 'from', 'with', 'that', ...) that carry short
+        # sentences written without the marked vowels.
+        marker_words=frozenset(
+            {"xwe", "û", "jî", "ji", "bi", "ku", "wiha", "dike", "dibe", "gelek", "bû"}
+        ),
+    ),
+    SpellingRule(
+        code="kk",
+        script="CYRILLIC",
+        markers=frozenset("әғқңөұүһ"),
+        alphabet=frozenset("абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяә"),
+        min_marker_share=0.02,
+    ),
+)
+
+
+def build_detector(low_accuracy: bool = False) -> LanguageDetector:
+    """Builds a lingua detector for NEWS_LANGUAGES with every model loaded up front.
+
+    Preloading moves the cost into Beam's DoFn.setup instead of the first elements.
+    """
+    builder = LanguageDetectorBuilder.from_languages(*NEWS_LANGUAGES)
+    builder = builder.with_preloaded_language_models()
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
+
+
+@functools.cache
+def get_detector() -> LanguageDetector:
+    """The process-wide high-accuracy detector, built on first use."""
+    return build_detector()
+
+
+def _opening(text: str, max_chars: int) -> str:
+    """The first max_chars of text, cut at a space so no half word reaches the n-gram models."""
+    if len(text) <= max_chars:
+        return text
+    head = text[:max_chars]
+    cut = head.rfind(" ")
+    return head[:cut] if cut > 0 else head
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_of(letter: str) -> str:
+    """First word of the letter's Unicode name ("LATIN", "ARABIC", ...); news uses few letters."""
+    return unicodedata.name(letter, "").split(" ", 1)[0]
+
+
+def _dominant_script_letters(lowered: str) -> tuple[str, Counter[str]]:
+    """The script most letters of the text belong to, and how often each of its letters occurs."""
+    letters_by_script: dict[str, Counter[str]] = {}
+    for char, count in Counter(lowered).items():
+        if char.isalpha():
+            letters_by_script.setdefault(_script_of(char), Counter())[char] = count
+    if not letters_by_script:
+        return "", Counter()
+    return max(letters_by_script.items(), key=lambda item: item[1].total())
+
+
+def spelling_rule_code(text: str) -> str | None:
+    """The code of the SPELLING_RULES entry that text satisfies, if any."""
+    lowered = text.lower()
+    script, counts = _dominant_script_letters(lowered)
+    for rule in SPELLING_RULES:
+        if rule.script != script:
+            continue
+        markers = sum(counts[letter] for letter in rule.markers)
+        markers += sum(word in rule.marker_words for word in WORD.findall(lowered))
+        foreign = sum(n for letter, n in counts.items() if letter not in rule.alphabet)
+        if markers >= rule.min_marker_share * counts.total() and markers > foreign:
+            return rule.code
+    return None
+
+
+def detect_language(
+    text: str,
+    detector: LanguageDetector | None = None,
+    max_chars: int = ARTICLE_PREFIX_CHARS,
+) -> LanguageGuess:
+    """Guesses the language of text (judged on its first max_chars characters).
+
+    A spelling rule is decisive and reports confidence 1.0, as lingua's own rule engine does.
+    Otherwise the confidence is lingua's probability for its top language; below
+    MIN_CONFIDENCE (which covers text without letters) the answer is 'und' with confidence 0.
+    """
+    opening = _opening(text, max_chars)
+    rule_code = spelling_rule_code(opening)
+    if rule_code:
+        return LanguageGuess(rule_code, 1.0)
+    ranked = (detector or get_detector()).compute_language_confidence_values(opening)
+    if not ranked or ranked[0].value < MIN_CONFIDENCE:
+        return LanguageGuess(UNDETERMINED, 0.0)
+    best = ranked[0]
+    return LanguageGuess(best.language.iso_code_639_1.name.lower(), best.value)
+
+
+class IdentifyLanguage(StageDoFn):
+    """Sets `language` and `language_confidence` on each article; the detector loads once per worker."""
+
+    stage = "language"
+
+    def setup(self):
+        self.detector = get_detector()
+
+    def transform(self, article):
+        guess = detect_language(article["text"], self.detector)
+        Metrics.counter(self.stage, f"articles.{guess.code}").inc()
+        yield {**article, "language": guess.code, "language_confidence": round(guess.confidence, 4)}
