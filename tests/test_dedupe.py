@@ -32,3 +32,71 @@ def test_drop_exact_duplicates_in_a_pipeline():
         assert_that(result.articles | beam.Map(lambda a: a["article_id"]), equal_to(["b", "c"]), label="kept")
         assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"])),
                     equal_to([("a", "b")]), label="duplicates")
+
+
+# --- near duplicates ----------------------------------------------------------------------------------
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions  # noqa: E402
+from apache_beam.testing.test_stream import TestStream  # noqa: E402
+from apache_beam.transforms.window import TimestampedValue  # noqa: E402
+
+from transforms.dedupe import DropNearDuplicates, DropNearDuplicatesStreaming, earliest_similar  # noqa: E402
+from transforms.near_duplicates import MinHasher  # noqa: E402
+
+STORY = ("Syrian Democratic Forces fighters took full control of the town on Sunday after a week of "
+         "fighting with Islamic State militants who had held it since the summer of 2014. Commanders said "
+         "engineers were clearing mines from the main road and that families who fled in the spring could "
+         "begin returning within days. The coalition said its aircraft struck twelve positions around the "
+         "town during the final push, and that the militants now hold only a narrow strip along the river.")
+OTHER = ("Government troops backed by allied militias launched an assault on the eastern districts of the "
+         "city at dawn on Tuesday, state television reported. Residents described heavy shelling overnight "
+         "and said several bridges across the river had been destroyed. Aid agencies warned that thousands of "
+         "civilians remained trapped without water or electricity as the fighting moved street by street.")
+
+
+def story(article_id, text, day, hour=0):
+    return {"article_id": article_id, "origin": article_id, "text": text, "content_hash": article_id,
+            "published_at": dt.datetime(2018, 6, day, hour, tzinfo=dt.timezone.utc), "duplicate_of": None}
+
+
+SYNDICATED = "Partner Wire. " + STORY.replace("on Sunday", "late on Sunday") + " Follow us for more updates."
+
+
+def test_earliest_similar_picks_the_earliest_order():
+    hasher = MinHasher()
+    signature = hasher.signature(STORY)
+    seen = [("2018-06-18|b", "b", signature.tobytes(), 0), ("2018-06-17|a", "a", signature.tobytes(), 0),
+            ("2018-06-16|c", "c", hasher.signature(OTHER).tobytes(), 0)]
+    assert earliest_similar(signature, seen, hasher.threshold).earlier_id == "a"
+    assert earliest_similar(hasher.signature(OTHER), seen[:2], hasher.threshold) is None
+
+
+def test_near_copies_point_to_the_earliest_and_other_stories_stay():
+    articles = [story("late-copy", SYNDICATED, 18), story("original", STORY, 17), story("other", OTHER, 17)]
+    with TestPipeline() as p:
+        result = p | beam.Create(articles) | DropNearDuplicates()
+        assert_that(result.articles | beam.Map(lambda a: a["article_id"]), equal_to(["original", "other"]),
+                    label="kept")
+        assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"], a["duplicate_kind"])),
+                    equal_to([("late-copy", "original", "near")]), label="duplicates")
+
+
+def test_streaming_state_finds_copies_within_the_horizon_and_forgets_after_it():
+    def at(article):
+        return TimestampedValue(article, article["published_at"].timestamp())
+
+    day = 24 * 3600
+    start = dt.datetime(2018, 6, 17, tzinfo=dt.timezone.utc).timestamp()
+    stream = (TestStream()
+              .add_elements([at(story("original", STORY, 17))])
+              .add_elements([at(story("copy", SYNDICATED, 17, 6)), at(story("other", OTHER, 17, 7))])
+              .advance_watermark_to(start + 5 * day)  # past the two-day horizon: the band state expires
+              .add_elements([at(story("much-later-copy", SYNDICATED, 22, 1))])
+              .advance_watermark_to_infinity())
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    with TestPipeline(options=options) as p:
+        result = p | stream | DropNearDuplicatesStreaming(horizon_seconds=2 * day)
+        assert_that(result.articles | beam.Map(lambda a: a["article_id"]),
+                    equal_to(["original", "other", "much-later-copy"]), label="kept")
+        assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"])),
+                    equal_to([("copy", "original")]), label="duplicates")

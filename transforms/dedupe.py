@@ -3,8 +3,13 @@ import datetime as dt
 from typing import Iterable
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils.timestamp import Timestamp
 
 from transforms.near_duplicates import Candidate, DuplicateLink, MinHasher, duplicate_links
 from transforms.records import DUPLICATES
@@ -106,3 +111,127 @@ class DropNearDuplicates(beam.PTransform):
             {"article": keyed, "link": links}
             | "JoinLinks" >> beam.CoGroupByKey()
             | "MarkNearDuplicates" >> beam.ParDo(_MarkNearDuplicates()).with_outputs(DUPLICATES, main="articles"))
+
+
+# --- Streaming form: the same MinHash bands, with state that expires ---------------------------------
+
+_SEEN_CODER = beam.coders.TupleCoder([beam.coders.StrUtf8Coder(), beam.coders.StrUtf8Coder(),
+                                      beam.coders.BytesCoder(), beam.coders.VarIntCoder()])
+
+
+def order_string(article: dict) -> str:
+    """canonical_order as a string that sorts the same way, for compact keyed state."""
+    published = article["published_at"]
+    return f"{published.isoformat() if published else '9999'}|{article['article_id']}|{article['origin']}"
+
+
+def earliest_similar(signature: np.ndarray, seen: list[tuple[str, str, bytes, int]],
+                     threshold: float) -> DuplicateLink | None:
+    """The earliest (by order string) article already seen whose signature is similar enough, if any."""
+    similar = [(order, item_id, MinHasher.similarity(signature, np.frombuffer(data, dtype=signature.dtype)))
+               for order, item_id, data, _ in seen]
+    similar = [entry for entry in similar if entry[2] >= threshold]
+    if not similar:
+        return None
+    order, item_id, similarity = min(similar)
+    return DuplicateLink("", item_id, similarity, (order,))
+
+
+class _BandIndex(beam.DoFn):
+    """Keyed by band key: compares each arriving article with those seen in the band within the horizon.
+
+    State per band holds (order, id, signature bytes, event time); a watermark timer drops entries older
+    than the horizon, so state stays bounded on an endless feed.
+    """
+
+    SEEN = BagStateSpec("seen", _SEEN_CODER)
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+
+    def __init__(self, threshold: float, horizon_seconds: int):
+        super().__init__()
+        self.threshold, self.horizon = threshold, horizon_seconds
+
+    def process(self, element, timestamp=beam.DoFn.TimestampParam,
+                seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
+        _, (order, article_id, signature) = element
+        entries = list(seen.read())
+        link = earliest_similar(signature, entries, self.threshold)
+        seen.add((order, article_id, signature.tobytes(), timestamp.micros))
+        oldest = min([timestamp.micros] + [entry[3] for entry in entries])
+        expiry.set(Timestamp(micros=oldest) + self.horizon)
+        yield article_id, link
+
+    @on_timer(EXPIRY)
+    def expire(self, fired=beam.DoFn.TimestampParam, seen=beam.DoFn.StateParam(SEEN),
+               expiry=beam.DoFn.TimerParam(EXPIRY)):
+        cutoff = (fired - self.horizon).micros
+        kept = [entry for entry in seen.read() if entry[3] > cutoff]
+        seen.clear()
+        for entry in kept:
+            seen.add(entry)
+        if kept:
+            expiry.set(Timestamp(micros=min(entry[3] for entry in kept)) + self.horizon)
+
+
+class _DecideOnceAllBandsAnswered(beam.DoFn):
+    """Keyed by article id: waits for the article and one answer per band key, then routes the article."""
+
+    ARTICLE = ReadModifyWriteStateSpec("article", beam.coders.FastPrimitivesCoder())
+    ANSWERS = BagStateSpec("answers", beam.coders.FastPrimitivesCoder())
+
+    def __init__(self):
+        super().__init__()
+        self.duplicates = Metrics.counter("dedupe", "near_duplicates")
+
+    def process(self, element, article_state=beam.DoFn.StateParam(ARTICLE),
+                answers=beam.DoFn.StateParam(ANSWERS)):
+        _, (kind, value) = element
+        if kind == "article":
+            article_state.write(value)
+        else:
+            answers.add(value and (value.earlier_order_key[0], value.earlier_id, value.similarity))
+        pending, found = article_state.read(), list(answers.read())
+        if pending is None or len(found) < pending[1]:
+            return
+        article = pending[0]
+        article_state.clear()
+        answers.clear()
+        links = sorted(answer for answer in found if answer)
+        if not links:
+            yield article
+            return
+        self.duplicates.inc()
+        _, earlier_id, similarity = links[0]
+        yield TaggedOutput(DUPLICATES, {**article, "duplicate_of": earlier_id,
+                                        "duplicate_similarity": round(similarity, 4), "duplicate_kind": "near"})
+
+
+class DropNearDuplicatesStreaming(beam.PTransform):
+    """The streaming form of DropNearDuplicates: an article repeats one already seen within `horizon`.
+
+    On an endless feed nothing waits for the whole input, so the first copy to arrive is canonical
+    (the earliest by publication time among those already seen), and state older than the horizon
+    (event time) is dropped by timers.
+    """
+
+    def __init__(self, hasher: MinHasher | None = None, horizon_seconds: int = 3 * 24 * 3600):
+        super().__init__()
+        self.hasher = hasher or MinHasher()
+        self.horizon = horizon_seconds
+
+    def expand(self, articles):
+        hasher = self.hasher
+        articles = articles | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
+        signed = articles | "Sign" >> beam.Map(lambda a: (a, hasher.signature(a["text"])))
+        answers = (
+            signed
+            | "BandEntries" >> beam.FlatMapTuple(lambda a, signature: [
+                (band, (order_string(a), a["article_id"], signature)) for band in hasher.band_keys(signature)])
+            | "CompareWithinBand" >> beam.ParDo(_BandIndex(hasher.threshold, self.horizon))
+            | "TagAnswer" >> beam.MapTuple(lambda article_id, link: (article_id, ("answer", link))))
+        tagged = signed | "TagArticle" >> beam.MapTuple(
+            lambda a, signature: (a["article_id"], ("article", (a, len(hasher.band_keys(signature))))))
+        return (
+            (answers, tagged)
+            | "ArticlesAndAnswers" >> beam.Flatten()
+            | "Decide" >> beam.ParDo(_DecideOnceAllBandsAnswered()).with_outputs(DUPLICATES, main="articles"))
