@@ -67,9 +67,9 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     check_inputs(args.input)
     if not args.output:
         raise UsageError("no output: give --output DIR")
+    own = {name: value for name, value in vars(args).items() if name not in ("command", "handler", "input")}
     argv = beam_args + [f"--input={path}" for path in args.input] + [
-        f"--output={args.output}", f"--max_record_bytes={args.max_record_bytes}",
-        f"--dead_letter_payload_bytes={args.dead_letter_payload_bytes}", f"--num_shards={args.num_shards}"]
+        f"--{name}={value}" for name, value in own.items() if value is not None]
     options = PipelineOptions(argv)
     try:
         pipeline = beam.Pipeline(options=options)

@@ -1,8 +1,25 @@
 """The pipeline's own flags, as a Beam PipelineOptions subclass (any Beam flag is accepted beside them)."""
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from transforms.clean import DEFAULT_REPEATED_LINE_MIN_ARTICLES
+from transforms.entities import DEFAULT_NER_BATCH_SIZE
+from transforms.near_duplicates import MinHasher
 from transforms.read import DEFAULT_MAX_RECORD_BYTES
 from transforms.records import DEFAULT_PAYLOAD_BYTES
+
+
+def fraction(value: str) -> float:
+    number = float(value)
+    if not 0.0 < number < 1.0:
+        raise ValueError(f"must lie strictly between 0 and 1, got {value}")
+    return number
+
+
+def non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"must be 0 or more, got {value}")
+    return number
 
 
 def positive_int(value: str) -> int:
@@ -34,3 +51,19 @@ class ControlPipelineOptions(PipelineOptions):
         parser.add_argument(
             "--num_shards", type=positive_int, default=1, metavar="N",
             help="Avro files per date partition and output (default %(default)s).")
+        parser.add_argument(
+            "--repeated_line_min_articles", type=non_negative_int, default=DEFAULT_REPEATED_LINE_MIN_ARTICLES,
+            metavar="N",
+            help="A line found in at least N articles of the same feed in one run is boilerplate "
+                 "(0 turns this off; default %(default)s).")
+        parser.add_argument(
+            "--near_duplicate_threshold", type=fraction, default=MinHasher().threshold, metavar="S",
+            help="Estimated Jaccard similarity of word shingles (MinHash) from which an article is a near "
+                 "copy of an earlier one (default %(default)s).")
+        parser.add_argument(
+            "--spacy_model", default=None, metavar="NAME",
+            help="An installed spaCy pipeline (en_core_web_sm, a path…) to use for NER instead of the "
+                 "project's own CoNLL-2003 model; its OntoNotes labels are mapped onto ours.")
+        parser.add_argument(
+            "--ner_batch_size", type=positive_int, default=DEFAULT_NER_BATCH_SIZE, metavar="N",
+            help="Articles per nlp.pipe call (default %(default)s).")

@@ -1,0 +1,114 @@
+import logging
+
+import pytest
+import spacy
+from spacy.tokens import Span
+from spacy.training import Example
+from spacy.util import load_config
+
+from transforms.nlp import CONFIG_PATH, build_nlp, entities_of, get_nlp
+
+NO_MODEL = "no_such_spacy_pipeline"
+LABELS = {"ACTOR", "PLACE", "DATE", "PER", "ORG", "MISC"}
+SOURCES = {"ner", "actor_dictionary", "place_extension", "gazetteer", "date_rules"}
+
+
+@pytest.fixture(scope="module")
+def rules_nlp():
+    """Dictionaries and rules only: what the tests check does not hang on a statistical model."""
+    return get_nlp(NO_MODEL)
+
+
+def ents(doc, label):
+    return [(ent.text, ent.kb_id_ or None) for ent in doc.ents if ent.label_ == label]
+
+
+def test_without_a_model_the_pipeline_runs_on_rules_with_one_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        nlp = build_nlp(NO_MODEL)
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "No statistical NER model" in warnings[0].getMessage()
+    assert "ner" not in nlp.pipe_names and "gazetteer_places" in nlp.pipe_names
+    assert nlp.pipe_names.index("place_linker") < nlp.pipe_names.index("actor_linker")
+
+
+def test_date_expressions(rules_nlp):
+    doc = rules_nlp("Troops entered the town yesterday. On Sunday officers said that earlier this week and last "
+                    "month the road was cut, as it was in June. Reports of Oct. 2, 2017 and of 17 June 2018 may "
+                    "differ.")
+    assert [text for text, _ in ents(doc, "DATE")] == [
+        "yesterday", "Sunday", "earlier this week", "last month", "June", "Oct. 2, 2017", "17 June 2018"]
+
+
+def test_actors_carry_group_and_allies(rules_nlp):
+    doc = rules_nlp("U.S.-backed Iraqi forces retook the district from Islamic State militants after a week.")
+    actors = [ent for ent in doc.ents if ent.label_ == "ACTOR"]
+    assert [(a.text, a.kb_id_, a._.allies) for a in actors] == [
+        ("U.S.-backed Iraqi forces", "IRAQI_GOVERNMENT", ("US_COALITION",)),
+        ("Islamic State militants", "ISLAMIC_STATE", ()),
+    ]
+
+
+@pytest.mark.parametrize("text, country, group", [
+    ("Kurdish forces pushed into Raqqa, the largest city of northern Syria.", "SY", "SDF"),
+    ("Kurdish forces pushed into Kirkuk, a city of northern Iraq.", "IQ", "PESHMERGA"),
+])
+def test_places_resolve_in_the_articles_country_and_decide_shared_aliases(rules_nlp, text, country, group):
+    doc = rules_nlp(text)
+    assert doc._.countries[0] == country
+    place = next(ent for ent in doc.ents if ent.label_ == "PLACE")
+    assert place.kb_id_.startswith("geonames:") and place._.place.country == country
+    assert ents(doc, "ACTOR") == [("Kurdish forces", group)]
+
+
+def test_unresolved_extension_place_keeps_its_name(tmp_path):
+    extension = tmp_path / "places.yaml"
+    extension.write_text("- name: Zzyzxqor Tahtani\n  aliases: [Zzyzxqor]\n  lat: 35.0\n  lon: 40.0\n"
+                         "  country: SY\n")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("conflict_place_ruler", config={"extra_files": [str(extension)]})
+    nlp.add_pipe("conflict_place_linker")
+    doc = nlp("Shelling hit Zzyzxqor overnight.")
+    assert entities_of(doc) == [{"text": "Zzyzxqor", "label": "PLACE", "start": 13, "end": 21,
+                                 "canonical_id": None, "source": "place_extension"}]
+
+
+def test_entities_of_gives_offsets_labels_and_sources(rules_nlp):
+    text = "On Sunday the SDF said it had taken Dashisha from IS in Syria."
+    records = entities_of(rules_nlp(text))
+    assert records and all(set(r) == {"text", "label", "start", "end", "canonical_id", "source"} for r in records)
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in records)
+    assert {r["label"] for r in records} <= LABELS and {r["source"] for r in records} <= SOURCES
+    assert ("SDF", "SDF") in [(r["text"], r["canonical_id"]) for r in records]
+
+
+def test_ontonotes_labels_map_onto_the_project_scheme():
+    label_map = load_config(CONFIG_PATH)["components"]["entity_labels"]["label_map"]
+    nlp = spacy.blank("en")
+    mapper = nlp.add_pipe("conflict_entity_labels", config={"label_map": label_map})
+    doc = nlp.make_doc("Ahmed said 300 Kurdish fighters reached Raqqa on Sunday")
+    doc.ents = [Span(doc, 0, 1, "PERSON"), Span(doc, 2, 3, "CARDINAL"), Span(doc, 3, 4, "NORP"),
+                Span(doc, 6, 7, "GPE"), Span(doc, 8, 9, "DATE")]
+    doc = mapper(doc)
+    assert [(e.text, e.label_, e._.source) for e in doc.ents] == [
+        ("Ahmed", "PER", "ner"), ("Kurdish", "ORG", "ner"), ("Raqqa", "PLACE", "ner"), ("Sunday", "DATE", "ner")]
+
+
+def test_a_named_spacy_pipeline_is_sourced_with_the_tok2vec_its_ner_listens_to(tmp_path):
+    source = spacy.blank("en")
+    source.add_pipe("tok2vec")
+    source.add_pipe("ner", config={"model": {
+        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+        "hidden_width": 32, "maxout_pieces": 2, "use_upper": True,
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}}})
+    examples = [Example.from_dict(source.make_doc("Fighting reached Mosul."), {"entities": [(17, 22, "GPE")]})]
+    source.initialize(lambda: examples)
+    source.to_disk(tmp_path / "model")
+
+    nlp = build_nlp(str(tmp_path / "model"))
+    assert nlp.pipe_names[:4] == ["sentencizer", "tok2vec", "ner", "entity_labels"]
+    assert "gazetteer_places" not in nlp.pipe_names
+    assert nlp.get_pipe("tok2vec").listening_components == ["ner"]
+    doc = nlp("Islamic State fighters withdrew from Mosul yesterday.")
+    assert ents(doc, "ACTOR") == [("Islamic State fighters", "ISLAMIC_STATE")]
+    assert ents(doc, "DATE") == [("yesterday", None)]

@@ -1,0 +1,370 @@
+"""The spaCy pipeline that finds actors, places and dates in an article and canonicalises them.
+
+Assembled by build_nlp() from resources/nlp.cfg: sentence boundaries, a statistical NER, rules
+for dictionary actors, extension places and dates, then the steps that attach canonical ids.
+
+Entity labels (doc.ents, entities_of):
+    ACTOR   an armed actor of the actor dictionary; canonical id = group ('ISLAMIC_STATE'), None
+            when the alias is shared by groups the article's countries cannot decide between;
+            Span._.allies holds the groups of its 'X-backed' modifiers
+    PLACE   a place; canonical id = the gazetteer's ('geonames:99072'), None when unresolved;
+            Span._.place holds the gazetteer Place
+    DATE    a date expression as written ('yesterday', 'last month', 'Oct. 2, 2017')
+    PER, ORG, MISC  other names found by the statistical model, without canonical id
+Span._.source says which step found the span: 'ner', 'actor_dictionary', 'place_extension',
+'gazetteer' or 'date_rules'. Doc._.countries lists the article's countries (ISO codes, best
+supported first), the context used for places and shared actor aliases.
+"""
+import functools
+import logging
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, load_config
+
+from transforms.actors import AliasIndex, load_actor_dictionary
+from transforms.gazetteer import SHIPPED_EXTENSION, get_gazetteer
+from transforms.ner_model import load_ner_model
+
+LOGGER = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+CONFIG_PATH = RESOURCES / "nlp.cfg"
+DATE_PATTERNS_PATH = RESOURCES / "date_patterns.yaml"
+
+ACTOR, PLACE, DATE = "ACTOR", "PLACE", "DATE"
+SOURCE_NER = "ner"
+SOURCE_ACTORS = "actor_dictionary"
+SOURCE_EXTENSION_PLACES = "place_extension"
+SOURCE_GAZETTEER = "gazetteer"
+SOURCE_DATES = "date_rules"
+NER_COMPONENT = "ner"
+
+for _name, _default in (("source", None), ("allies", ()), ("place", None)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+if not Doc.has_extension("countries"):
+    Doc.set_extension("countries", default=())
+
+
+def _overwrite_ents(doc: Doc, spans: Iterable[Span | None], source: str) -> None:
+    """Add `spans` as entities, replacing the entities they overlap (rules beat the statistical
+    model, and later rules beat earlier ones)."""
+    new = filter_spans([span for span in spans if span is not None])
+    if not new:
+        return
+    covered = {index for span in new for index in range(span.start, span.end)}
+    kept = [ent for ent in doc.ents if not covered.intersection(range(ent.start, ent.end))]
+    for span in new:
+        span._.source = source
+    doc.ents = sorted(kept + new, key=lambda span: span.start)
+
+
+def _replace_ents(doc: Doc, ents: Sequence[Span], relabelled: dict[int, Span]) -> None:
+    """Swap in the relabelled spans (keyed by start token)."""
+    doc.ents = [relabelled.get(ent.start, ent) for ent in ents]
+
+
+def _relabelled(ent: Span, label: str, kb_id: str | None = None) -> Span:
+    return Span(ent.doc, ent.start, ent.end, label=label, kb_id=kb_id or "")
+
+
+@Language.factory("conflict_entity_labels", default_config={"label_map": {}})
+def make_entity_labels(nlp: Language, name: str, label_map: dict[str, str]):
+    return EntityLabels(label_map)
+
+
+class EntityLabels:
+    """Map the statistical model's labels (CoNLL or OntoNotes) onto the project's; drop the rest."""
+
+    def __init__(self, label_map: dict[str, str]):
+        self.label_map = dict(label_map)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [_relabelled(ent, self.label_map[ent.label_]) for ent in doc.ents if ent.label_ in self.label_map]
+        doc.ents = spans
+        for span in spans:
+            span._.source = SOURCE_NER
+        return doc
+
+
+@Language.factory("conflict_date_expressions", default_config={"patterns_path": None})
+def make_date_expressions(nlp: Language, name: str, patterns_path: str | None):
+    return DateExpressions(nlp, Path(patterns_path) if patterns_path else DATE_PATTERNS_PATH)
+
+
+class DateExpressions:
+    """Mark date expressions as DATE: the CoNLL model has no date label, and the rules keep the
+    relative ones ('yesterday', 'earlier this week') that event dating needs."""
+
+    def __init__(self, nlp: Language, patterns_path: Path):
+        with open(patterns_path, encoding="utf-8") as handle:
+            rules = yaml.safe_load(handle)
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher.add(DATE, rules["patterns"])
+        self.context_words = frozenset(rules["context_words"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match in filter_spans(self.matcher(doc, as_spans=True)):
+            start = match.start
+            while start < match.end - 1 and doc[start].lower_ in self.context_words:
+                start += 1
+            spans.append(Span(doc, start, match.end, label=DATE))
+        _overwrite_ents(doc, spans, SOURCE_DATES)
+        return doc
+
+
+@functools.lru_cache(maxsize=100_000)
+def resolve_place(name: str, countries: tuple[str, ...] = ()):
+    """gazetteer.resolve, remembered per process: the same names recur across articles, and an
+    unusual name can cost the gazetteer's fuzzy tier tens of milliseconds."""
+    return get_gazetteer().resolve(name, countries)
+
+
+def extension_place_names(paths: Sequence[Path]) -> list[str]:
+    """Names and aliases of the gazetteer extension files (YAML lists of places)."""
+    names = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            for entry in yaml.safe_load(handle) or ():
+                names.extend([str(entry["name"]), *(str(alias) for alias in entry.get("aliases") or ())])
+    return names
+
+
+@Language.factory("conflict_place_ruler", default_config={"extra_files": []})
+def make_place_ruler(nlp: Language, name: str, extra_files: list[str]):
+    return PlaceRuler([SHIPPED_EXTENSION, *map(Path, extra_files)])
+
+
+class PlaceRuler:
+    """Mark the extension files' places: villages the statistical model was never shown."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self.index = AliasIndex()
+        for name in extension_place_names(paths):
+            self.index.add(name, name)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = (doc.char_span(start, end, label=PLACE, alignment_mode="expand")
+                 for start, end, _ in self.index.find(doc.text)
+                 if any(char.isupper() for char in doc.text[start:end]))  # 'Darwish', not 'darwish'
+        _overwrite_ents(doc, spans, SOURCE_EXTENSION_PLACES)
+        return doc
+
+
+@Language.factory("conflict_actor_ruler")
+def make_actor_ruler(nlp: Language, name: str):
+    return ActorRuler()
+
+
+class ActorRuler:
+    """Mark mentions of the actor dictionary's groups as ACTOR, modifiers included
+    ('U.S.-backed Iraqi forces'); which group a shared alias means is the actor linker's call."""
+
+    def __init__(self):
+        self.dictionary = load_actor_dictionary()
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = (doc.char_span(mention.start, mention.end, label=ACTOR, alignment_mode="expand")
+                 for mention in self.dictionary.find(doc.text))
+        _overwrite_ents(doc, spans, SOURCE_ACTORS)
+        return doc
+
+
+@Language.factory("conflict_gazetteer_places", default_config={"max_words": 4})
+def make_gazetteer_places(nlp: Language, name: str, max_words: int):
+    return GazetteerPlaces(max_words)
+
+
+class GazetteerPlaces:
+    """Without a statistical model: runs of capitalised words outside other entities that the
+    gazetteer resolves become places. Countries among them are resolved first and then rule out
+    small namesakes abroad, as in the place linker ('Adel' is no place in an article on Iraq)."""
+
+    _CONNECTORS = frozenset({"al", "el", "ar", "as", "ad", "ash", "az", "ez", "-"})
+
+    def __init__(self, max_words: int):
+        self.max_words = max_words
+
+    def _name_runs(self, doc: Doc) -> Iterable[Span]:
+        index = 0
+        while index < len(doc):
+            token = doc[index]
+            if token.ent_iob_ != "O" or token.is_stop or not token.is_title:
+                index += 1
+                continue
+            end = index + 1
+            while end < len(doc) and end - index < self.max_words and doc[end].ent_iob_ == "O" and (
+                    doc[end].is_title or doc[end].lower_ in self._CONNECTORS and end + 1 < len(doc)
+                    and doc[end + 1].is_title):
+                end += 1
+            yield doc[index:end]
+            index = end
+
+    def __call__(self, doc: Doc) -> Doc:
+        runs = list(self._name_runs(doc))
+        countries = tuple(dict.fromkeys(place.country for place in (resolve_place(run.text) for run in runs)
+                                        if place is not None and place.feature == "country"))
+        spans = [Span(doc, run.start, run.end, label=PLACE) for run in runs
+                 if resolve_place(run.text, countries) is not None]
+        _overwrite_ents(doc, spans, SOURCE_GAZETTEER)
+        return doc
+
+
+@Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": []})
+def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str]):
+    return PlaceCues(cue_words, articles)
+
+
+class PlaceCues:
+    """Repair what a news-wire NER gets wrong about Arabic place names: extend a name over its
+    joined article ('al-' + 'Qaim'), and take a PER/ORG/MISC name for a place when a place cue
+    precedes it ('towards Tikrit', 'cities of Mosul and Tikrit') and the gazetteer knows it in
+    the article's countries."""
+
+    def __init__(self, cue_words: Iterable[str], articles: Iterable[str]):
+        self.cue_words = frozenset(cue_words)
+        self.articles = frozenset(articles)
+
+    def _with_article(self, doc: Doc, start: int) -> int:
+        if (start >= 2 and doc[start - 1].text in "-–" and doc[start - 2].lower_ in self.articles
+                and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_):
+            return start - 2
+        return start
+
+    def _cued(self, doc: Doc, start: int) -> bool:
+        if start == 0:
+            return False
+        before = doc[start - 1]
+        return before.lower_ in self.cue_words or (
+            before.lower_ in ("and", ",") and start >= 2 and doc[start - 2].ent_type_ == PLACE)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc.ents
+        countries = None  # computed only when a cued name needs it
+        spans = []
+        for ent in ents:
+            start = self._with_article(doc, ent.start)
+            if ent.label_ == PLACE and start != ent.start:
+                spans.append((Span(doc, start, ent.end, label=PLACE), ent._.source))
+            elif ent.label_ in ("PER", "ORG", "MISC") and self._cued(doc, start):
+                if countries is None:
+                    countries = tuple(get_gazetteer().countries_in(e.text for e in ents if e.label_ == PLACE))
+                if resolve_place(doc[start:ent.end].text, countries) is not None:
+                    spans.append((Span(doc, start, ent.end, label=PLACE), ent._.source))
+        _overwrite_ents(doc, (span for span, _ in spans), SOURCE_NER)
+        for span, source in spans:
+            span._.source = source
+        return doc
+
+
+@Language.factory("conflict_place_linker")
+def make_place_linker(nlp: Language, name: str):
+    return PlaceLinker()
+
+
+class PlaceLinker:
+    """Resolve PLACE spans in the gazetteer, in the context of the countries the article names
+    (so 'Hawija' is the Iraqi town); an unresolved place keeps its name with no canonical id."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc.ents
+        places = [ent for ent in ents if ent.label_ == PLACE]
+        countries = tuple(get_gazetteer().countries_in(ent.text for ent in places))
+        doc._.countries = countries
+        linked = {}
+        for ent in places:
+            place = resolve_place(ent.text, countries)
+            linked[ent.start] = _relabelled(ent, PLACE, place.canonical_id if place else None)
+            linked[ent.start]._.place = place
+        _replace_ents(doc, ents, linked)
+        return doc
+
+
+@Language.factory("conflict_actor_linker")
+def make_actor_linker(nlp: Language, name: str):
+    return ActorLinker()
+
+
+class ActorLinker:
+    """Give ACTOR spans their group id and allies, deciding shared aliases ('Kurdish forces',
+    'security forces') by the article's countries."""
+
+    def __init__(self):
+        self.dictionary = load_actor_dictionary()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc.ents
+        linked = {}
+        for ent in ents:
+            if ent.label_ == ACTOR:
+                mention = self.dictionary.resolve(ent.text, doc._.countries)
+                linked[ent.start] = _relabelled(ent, ACTOR, mention.group if mention else None)
+                linked[ent.start]._.allies = mention.allies if mention else ()
+        _replace_ents(doc, ents, linked)
+        return doc
+
+
+def _statistical_pipeline(spacy_model: str | None) -> Language | None:
+    """The pipeline holding the statistical NER, or None (after one warning) if there is none."""
+    try:
+        source = load_ner_model() if spacy_model is None else spacy.load(spacy_model)
+    except (OSError, ImportError) as error:
+        reason = str(error).splitlines()[0]
+    else:
+        if NER_COMPONENT in source.pipe_names:
+            return source
+        reason = f"pipeline {spacy_model or 'ner_conll'} has no '{NER_COMPONENT}' component"
+    LOGGER.warning("No statistical NER model (%s): entities come from the actor dictionary, the gazetteer "
+                   "and the date rules only, so places outside the gazetteer and all person names are missed.",
+                   reason)
+    return None
+
+
+def _ner_components(source: Language) -> list[str]:
+    """The ner component and the tok2vec components it listens to, in pipeline order."""
+    return [name for name, component in source.pipeline
+            if name == NER_COMPONENT or NER_COMPONENT in getattr(component, "listening_components", ())]
+
+
+def build_nlp(spacy_model: str | None = None) -> Language:
+    """The pipeline of resources/nlp.cfg around a statistical NER.
+
+    Default: the project's CoNLL model; `spacy_model` names any installed spaCy pipeline
+    (en_core_web_sm …) whose OntoNotes labels the entity_labels step maps onto ours. Without
+    a model the pipeline runs on dictionaries and rules alone.
+    """
+    config = load_config(CONFIG_PATH)
+    source = _statistical_pipeline(spacy_model)
+    nlp = spacy.blank(config["nlp"]["lang"], vocab=source.vocab if source else True)
+    if source is not None:
+        nlp.tokenizer = source.tokenizer
+    left_out = set(config["build"]["without_ner" if source else "with_ner"])
+    for name in config["nlp"]["pipeline"]:
+        if name in left_out:
+            continue
+        if name == NER_COMPONENT:
+            for component in _ner_components(source):
+                nlp.add_pipe(component, source=source)
+            continue
+        settings = dict(config["components"][name])
+        nlp.add_pipe(settings.pop("factory"), name=name, config=settings)
+    return nlp
+
+
+@functools.lru_cache(maxsize=None)
+def get_nlp(spacy_model: str | None = None) -> Language:
+    """build_nlp() once per process (call it from DoFn.setup)."""
+    return build_nlp(spacy_model)
+
+
+def entities_of(doc: Doc) -> list[dict]:
+    """The entities as plain records for the Article: character offsets, canonical id or None."""
+    return [{"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char,
+             "canonical_id": ent.kb_id_ or None, "source": ent._.source} for ent in doc.ents]
