@@ -1,0 +1,162 @@
+"""Event assembly: the mentions of one real-world event, across sentences and articles, become one
+ControlEvent with its evidence, corroboration counts and a confidence.
+
+Mentions merge when they name the same place, a compatible type (a capture and the breaking of a
+siege are both a change of control; a hypothetical never merges with a report), the same gaining group
+(or one of them names none), and dates whose periods overlap given their precisions. The logic is
+plain functions over one place's mentions, so the Beam transform only groups by place: in batch over
+the whole input, in streaming per window.
+"""
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from transforms.gazetteer import name_keys
+from transforms.normalize import stable_id
+
+#: Types that merge with each other: both say control changed hands.
+TYPE_CLASS = {"CAPTURE": "CHANGE", "SIEGE_BROKEN": "CHANGE"}
+#: How much one source's report of an event is worth, by its certainty.
+SOURCE_WEIGHT = {"reported": 0.6, "claimed": 0.35, "hypothetical": 0.1}
+CERTAINTY_ORDER = ("reported", "claimed", "hypothetical")
+PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
+#: A day-precise report may be a day off (datelines, 'yesterday' across time zones).
+DAY_TOLERANCE = dt.timedelta(days=1)
+
+
+def place_key(place: dict) -> str:
+    """The place's identity: its canonical id, or a spelling key of its name when unresolved."""
+    if place.get("canonical_id"):
+        return place["canonical_id"]
+    return "name:" + name_keys(place["name"])[1]
+
+
+def date_period(day: dt.date | None, precision: str) -> tuple[dt.date, dt.date]:
+    """The days a date at a precision may mean: [first, last], widened by a day for day precision."""
+    if day is None or precision == "unknown":
+        return dt.date.min, dt.date.max
+    if precision == "day":
+        return max(dt.date.min, day - DAY_TOLERANCE), day + DAY_TOLERANCE
+    if precision == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    if precision == "month":
+        following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return day.replace(day=1), following - dt.timedelta(days=1)
+    return day.replace(month=1, day=1), day.replace(month=12, day=31)
+
+
+def merge_class(mention: dict) -> tuple[str, bool]:
+    return TYPE_CLASS.get(mention["event_type"], mention["event_type"]), mention["certainty"] == "hypothetical"
+
+
+@dataclass
+class _Cluster:
+    key: tuple[str, bool]
+    gaining: str | None
+    period: tuple[dt.date, dt.date]
+    mentions: list = field(default_factory=list)
+
+    def accepts(self, mention: dict, period: tuple[dt.date, dt.date]) -> bool:
+        gaining = mention["gaining_actor"]
+        return (merge_class(mention) == self.key
+                and (gaining is None or self.gaining is None or gaining == self.gaining)
+                and period[0] <= self.period[1] and self.period[0] <= period[1])
+
+    def add(self, mention: dict, period: tuple[dt.date, dt.date]) -> None:
+        self.mentions.append(mention)
+        self.gaining = self.gaining or mention["gaining_actor"]
+        self.period = max(self.period[0], period[0]), min(self.period[1], period[1])
+
+
+def _mention_order(mention: dict) -> tuple:
+    evidence = mention["evidence"]
+    return (PRECISION_ORDER.index(mention["date_precision"]), mention["event_date"] or dt.date.max,
+            evidence["article_id"], evidence["start"], mention["event_type"])
+
+
+def _most_common(values):
+    """The commonest non-null value; ties go to the first in sort order, so the answer is stable."""
+    counts = Counter(value for value in values if value is not None)
+    return min(counts, key=lambda value: (-counts[value], value)) if counts else None
+
+
+def confidence_of(mentions: list[dict]) -> float:
+    """1 - Π(1 - w) over distinct sources, each weighted by its most certain report."""
+    best_by_source: dict[str, float] = {}
+    for mention in mentions:
+        source = source_of(mention["evidence"])
+        best_by_source[source] = max(best_by_source.get(source, 0.0), SOURCE_WEIGHT[mention["certainty"]])
+    doubt = 1.0
+    for weight in best_by_source.values():
+        doubt *= 1.0 - weight
+    return round(1.0 - doubt, 4)
+
+
+def source_of(evidence: dict) -> str:
+    """The publisher of a report; an article with none counts as a source of its own."""
+    return (evidence.get("source") or "").casefold().strip() or f"article:{evidence['article_id']}"
+
+
+def control_event(key: str, mentions: list[dict]) -> dict:
+    """One ControlEvent from the mentions of one event at one place."""
+    best = min(mentions, key=_mention_order)  # the most precise date, then the earliest report
+    event_type = _most_common(m["event_type"] for m in mentions)
+    gaining = _most_common(m["gaining_actor"] for m in mentions)
+    evidence = sorted((m["evidence"] for m in mentions),
+                      key=lambda e: (e["published_at"] or dt.datetime.max.replace(tzinfo=dt.timezone.utc),
+                                     e["article_id"], e["start"]))
+    reported = [e["published_at"] for e in evidence if e["published_at"] is not None]
+    return {
+        "event_id": stable_id(merge_class(best), key, gaining, best["event_date"], best["date_precision"]),
+        "event_type": event_type,
+        "place": best["place"],
+        "gaining_actor": gaining,
+        "losing_actor": _most_common(m["losing_actor"] for m in mentions),
+        "allies": sorted({ally for m in mentions for ally in m["allies"]} - {gaining}),
+        "event_date": best["event_date"],
+        "date_precision": best["date_precision"],
+        "certainty": min((m["certainty"] for m in mentions), key=CERTAINTY_ORDER.index),
+        "evidence": evidence,
+        "num_mentions": len(mentions),
+        "num_articles": len({e["article_id"] for e in evidence}),
+        "num_sources": len({source_of(e) for e in evidence}),
+        "first_reported": min(reported) if reported else None,
+        "last_reported": max(reported) if reported else None,
+        "confidence": confidence_of(mentions),
+        "revision": 0,
+    }
+
+
+def assemble_events(key: str, mentions) -> list[dict]:
+    """Cluster the mentions of one place into events; deterministic whatever order they come in."""
+    clusters: list[_Cluster] = []
+    for mention in sorted(mentions, key=_mention_order):
+        period = date_period(mention["event_date"], mention["date_precision"])
+        cluster = next((c for c in clusters if c.accepts(mention, period)), None)
+        if cluster is None:
+            cluster = _Cluster(merge_class(mention), mention["gaining_actor"], period)
+            clusters.append(cluster)
+        cluster.add(mention, period)
+    return sorted((control_event(key, c.mentions) for c in clusters), key=lambda e: e["event_id"])
+
+
+class AssembleEvents(beam.PTransform):
+    """Event mentions -> ControlEvents, grouped by place."""
+
+    def expand(self, mentions):
+        events = Metrics.counter("assembly", "events")
+
+        def assembled(key, place_mentions):
+            result = assemble_events(key, place_mentions)
+            events.inc(len(result))
+            return result
+
+        return (
+            mentions
+            | "KeyByPlace" >> beam.Map(lambda mention: (place_key(mention["place"]), mention))
+            | "GroupByPlace" >> beam.GroupByKey()
+            | "MergeMentions" >> beam.FlatMapTuple(assembled))
