@@ -1,4 +1,5 @@
-"""The pipeline graph: read -> parse -> clean -> drop duplicates -> language -> NER -> write.
+"""The pipeline graph: read -> parse -> clean -> drop duplicates -> language -> NER and events
+-> assemble events -> write.
 
 Each stage splits off what does not go on (dead letters, filtered articles, duplicates); those are
 collected and written beside the articles, so every record read ends in exactly one output.
@@ -9,7 +10,9 @@ import apache_beam as beam
 
 from transforms.clean import CleanArticles
 from transforms.dedupe import DropExactDuplicates, DropNearDuplicates
-from transforms.entities import AnnotateEntities
+from transforms.assembly import AssembleEvents, place_key
+from transforms.control import CHANGES, FoldControl
+from transforms.entities import MENTIONS, ExtractEntitiesAndEvents
 from transforms.language import IdentifyLanguage
 from transforms.near_duplicates import MinHasher
 from transforms.parse import ParseArticle
@@ -32,6 +35,22 @@ def dead_letter_order(letter: dict) -> tuple:
 
 def publication_day(article: dict):
     return article["published_date"]
+
+
+def event_order(event: dict) -> tuple:
+    return (event["event_id"],)
+
+
+def event_day(event: dict):
+    return event["event_date"]
+
+
+def state_order(state: dict) -> tuple:
+    return place_key(state["place"]), state["window_date"]
+
+
+def change_order(change: dict) -> tuple:
+    return (change["change_id"],)
 
 
 class _SideOutputs:
@@ -65,19 +84,23 @@ def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
         MinHasher(threshold=options.near_duplicate_threshold)), DUPLICATES)
     articles = side.take(articles | "IdentifyLanguage" >> beam.ParDo(IdentifyLanguage(payload_limit)).with_outputs(
         DEAD_LETTER, main=MAIN), DEAD_LETTER)
-    articles = side.take(articles | "RecognizeEntities" >> AnnotateEntities(
-        options.spacy_model, options.ner_batch_size, payload_limit), DEAD_LETTER)
+    read = articles | "EntitiesAndEvents" >> ExtractEntitiesAndEvents(
+        options.spacy_model, options.ner_batch_size, payload_limit)
+    articles = side.take(read, DEAD_LETTER)
+    events = read[MENTIONS] | "AssembleEvents" >> AssembleEvents()
+    control = events | "FoldControl" >> FoldControl()
 
-    outputs = {
-        "articles": articles,
-        "duplicates": side.flatten(DUPLICATES, "AllDuplicates"),
-        "filtered": side.flatten(FILTERED, "AllFiltered"),
-        "dead_letter": side.flatten(DEAD_LETTER, "AllDeadLetters"),
+    outputs = {  # kind -> (records, sort key, partition date)
+        "articles": (articles, article_order, publication_day),
+        "duplicates": (side.flatten(DUPLICATES, "AllDuplicates"), article_order, publication_day),
+        "filtered": (side.flatten(FILTERED, "AllFiltered"), article_order, publication_day),
+        "dead_letter": (side.flatten(DEAD_LETTER, "AllDeadLetters"), dead_letter_order, None),
+        "events": (events, event_order, event_day),
+        "control": (control["control"], state_order, lambda state: state["window_date"]),
+        "changes": (control[CHANGES], change_order, lambda change: change["change_date"]),
     }
     written = {}
-    for kind, records in outputs.items():
-        is_letter = kind == "dead_letter"
+    for kind, (records, order, date_of) in outputs.items():
         written[kind] = records | f"Write_{kind}" >> WriteAvroPartitions(
-            options.output, kind, order=dead_letter_order if is_letter else article_order,
-            date_of=None if is_letter else publication_day, num_shards=options.num_shards)
+            options.output, kind, order=order, date_of=date_of, num_shards=options.num_shards)
     return written

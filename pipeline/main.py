@@ -13,6 +13,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline import publish, query
 from pipeline.graph import build_pipeline
 from pipeline.options import ControlPipelineOptions
 from pipeline.summary import RunSummary, counter_totals
@@ -99,7 +100,29 @@ def build_parser() -> argparse.ArgumentParser:
                "--direct_running_mode=multi_processing --direct_num_workers=2, or --runner=FlinkRunner.")
     ControlPipelineOptions._add_argparse_args(run)
     run.set_defaults(handler=run_command)
+
+    feed = commands.add_parser(
+        "publish", help="publish article files to a Pub/Sub topic (to try the live mode)",
+        description="Publish articles (the inputs `run` reads) as JSON messages to a Pub/Sub topic, with "
+                    "published_at and origin attributes. Set PUBSUB_EMULATOR_HOST to use a local server.")
+    publish.add_arguments(feed)
+    feed.set_defaults(handler=without_beam_args(publish.publish_command))
+
+    control = commands.add_parser(
+        "control", help="who controls which place: as of a date, or one place's timeline",
+        description="Read the control/ and changes/ Avro of an output folder and print a table.")
+    query.add_arguments(control)
+    control.set_defaults(handler=without_beam_args(query.control_command))
     return parser
+
+
+def without_beam_args(command):
+    """A handler for a command that takes no Beam options: anything left over is a usage error."""
+    def handler(args, leftover):
+        if leftover:
+            raise UsageError(f"unrecognised arguments: {' '.join(leftover)}")
+        return command(args)
+    return handler
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,9 @@
-"""The NER stage: places, armed actors and dates with canonical ids on every English article.
+"""The NLP stage: entities (places, armed actors, dates with canonical ids) and territorial-control
+event mentions on every English article.
 
 The spaCy pipeline (`transforms.nlp`) loads once per worker process in `setup` and runs over bundles of
-articles with `nlp.pipe`. Articles in other languages pass through untouched: the model is English.
+articles with `nlp.pipe`; event extraction (`transforms.events`) reads the same Doc, so no text is parsed
+twice. Articles in other languages pass through untouched: the model is English.
 """
 import time
 
@@ -9,14 +11,16 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from transforms.events import extract_events
 from transforms.nlp import entities_of, get_nlp
 from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, count_reason, dead_letter
 
 ENGLISH = "en"
+MENTIONS = "mentions"
 DEFAULT_NER_BATCH_SIZE = 64
 
 
-class _RecognizeEntities(beam.DoFn):
+class _ReadArticles(beam.DoFn):
     stage = "ner"
 
     def __init__(self, spacy_model: str | None, payload_limit: int):
@@ -24,6 +28,7 @@ class _RecognizeEntities(beam.DoFn):
         self.spacy_model, self.payload_limit = spacy_model, payload_limit
         self.articles = Metrics.counter(self.stage, "articles")
         self.entities = Metrics.counter(self.stage, "entities")
+        self.mentions = Metrics.counter("events", "mentions")
         # NER throughput inside the pipeline (tokens / pipe time, per worker core)
         self.tokens = Metrics.counter(self.stage, "tokens")
         self.pipe_ms = Metrics.counter(self.stage, "pipe_milliseconds")
@@ -36,33 +41,35 @@ class _RecognizeEntities(beam.DoFn):
         try:
             docs = list(self.nlp.pipe(article["text"] for article in batch))
         except Exception:  # noqa: BLE001 - find the article that fails by running them one at a time
-            yield from self._one_by_one(batch)
-            return
-        self.pipe_ms.inc(round((time.perf_counter() - started) * 1000))
-        self.tokens.inc(sum(len(doc) for doc in docs))
+            docs = [None] * len(batch)
+        else:
+            self.pipe_ms.inc(round((time.perf_counter() - started) * 1000))
+            self.tokens.inc(sum(len(doc) for doc in docs))
         for article, doc in zip(batch, docs):
-            yield self._annotated(article, doc)
+            yield from self._read(article, doc)
 
-    def _one_by_one(self, batch):
-        for article in batch:
-            try:
-                doc = self.nlp(article["text"])
-            except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
-                count_reason(self.stage, DEAD_LETTER, type(error).__name__)
-                yield TaggedOutput(DEAD_LETTER, dead_letter(
-                    self.stage, type(error).__name__, f"ner failed: {error}", article, self.payload_limit))
-            else:
-                yield self._annotated(article, doc)
-
-    def _annotated(self, article, doc):
-        entities = entities_of(doc)
+    def _read(self, article, doc):
+        """The article with its entities, and its event mentions; a failure makes it a dead letter."""
+        try:
+            doc = doc if doc is not None else self.nlp(article["text"])
+            entities = entities_of(doc)
+            mentions = extract_events(doc, article)
+        except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
+            count_reason(self.stage, DEAD_LETTER, type(error).__name__)
+            yield TaggedOutput(DEAD_LETTER, dead_letter(
+                self.stage, type(error).__name__, f"ner/events failed: {error}", article, self.payload_limit))
+            return
         self.articles.inc()
         self.entities.inc(len(entities))
-        return {**article, "entities": entities}
+        self.mentions.inc(len(mentions))
+        yield {**article, "entities": entities}
+        for mention in mentions:
+            yield TaggedOutput(MENTIONS, mention)
 
 
-class AnnotateEntities(beam.PTransform):
-    """Articles -> the same articles, English ones with entities (main output), and DEAD_LETTER."""
+class ExtractEntitiesAndEvents(beam.PTransform):
+    """Articles -> the same articles, English ones with entities (main output), their event MENTIONS,
+    and DEAD_LETTER."""
 
     def __init__(self, spacy_model: str | None = None, batch_size: int = DEFAULT_NER_BATCH_SIZE,
                  payload_limit: int = DEFAULT_PAYLOAD_BYTES):
@@ -72,10 +79,10 @@ class AnnotateEntities(beam.PTransform):
     def expand(self, articles):
         english, others = articles | "SplitByLanguage" >> beam.Partition(
             lambda article, _: 0 if article["language"] == ENGLISH else 1, 2)
-        annotated = (
+        read = (
             english
             | "Bundle" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.batch_size)
-            | "RecognizeEntities" >> beam.ParDo(_RecognizeEntities(self.spacy_model, self.payload_limit))
-            .with_outputs(DEAD_LETTER, main="articles"))
-        merged = (annotated.articles, others) | "WithOtherLanguages" >> beam.Flatten()
-        return {"articles": merged, DEAD_LETTER: annotated[DEAD_LETTER]}
+            | "ReadArticles" >> beam.ParDo(_ReadArticles(self.spacy_model, self.payload_limit))
+            .with_outputs(DEAD_LETTER, MENTIONS, main="articles"))
+        merged = (read.articles, others) | "WithOtherLanguages" >> beam.Flatten()
+        return {"articles": merged, MENTIONS: read[MENTIONS], DEAD_LETTER: read[DEAD_LETTER]}

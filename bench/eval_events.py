@@ -1,0 +1,317 @@
+"""Event extraction measured on the seeds, on ACLED's coded notes and on FA-KES articles.
+
+    python -m bench.eval_events [--model PATH] [--skip-fakes]
+
+1. Seeds: the five seed articles (boilerplate removed as the clean stage does) against
+   ../shared/eval/seeds_gold.jsonl with the README's matching rule; every miss and every unmatched
+   extraction is printed. Hypothetical mentions never change control, so they are listed apart and
+   neither match nor spoil the gold.
+2. ACLED: each row's `notes` as an article published on `event_date`; recall of (control change,
+   place, gaining group, date ±1 day) and precision of the control changes extracted, for 2017 rows
+   (the development set) and 2018+ rows (held out) separately, with the commonest failure kinds.
+   Where ACLED's geo_precision is 2-3 its location is the nearest town it knows, so there an
+   unlocatable place or one within 25 km of it counts as the place.
+3. FA-KES: all articles; events per article, share with a resolved place and with a day-precision
+   date, and 20 events drawn with a fixed seed, printed with their sentence for judging.
+"""
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from transforms.boilerplate import clean_text
+from transforms.events import CAPTURE, HYPOTHETICAL, SIEGE_BROKEN, extract_events
+from transforms.gazetteer import get_gazetteer, name_keys
+from transforms.nlp import get_nlp
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEEDS_GOLD = SHARED / "eval" / "seeds_gold.jsonl"
+ACLED = SHARED / "data" / "acled_syria_territory" / "acled_syria_territory_changes.csv"
+FAKES = SHARED / "data" / "fa_kes" / "FA-KES-Dataset.csv"
+DEFAULT_MODEL = REPO / "transforms" / "models" / "ner_conll"
+TRAINING_MODEL = REPO / "training" / "runs" / "model-best"
+
+CONTROL_CHANGE = {CAPTURE, SIEGE_BROKEN}
+PRECISION_DAYS = {"day": 1}
+SAME_PLACE_KM = 10.0
+NEAREST_TOWN_KM = 25.0
+MAX_UNMATCHED_SEED_EVENTS = 2
+
+# The gold's must_not lines, as checks on the extracted mentions of each seed.
+MUST_NOT = {
+    "002_abdb369c9fc7e4a6.txt": ("an event from the appended 'Top News' list",
+                                 lambda m, text: m["evidence"]["start"] >= text.find("Top News")
+                                 if "Top News" in text else False),
+    "003_5d72bf2b25391026.txt": ("a reported CAPTURE of Mosul ('poised to retake' is hypothetical)",
+                                 lambda m, text: m["event_type"] == CAPTURE and _same_name(m["place"]["name"], "Mosul")
+                                 and m["certainty"] != HYPOTHETICAL),
+}
+
+# ACLED actor names -> the groups of /work/shared/eval/README.md (first matching pattern wins). Turkish
+# operations are coded as one actor for the Turkish army and the rebels it backs: either reading counts.
+ACLED_GROUPS = (
+    (r"Military Forces of Turkey", {"TURKEY"}),
+    (r"Operation (Olive Branch|Euphrates Shield|Peace Spring)", {"TURKEY", "REBELS"}),
+    (r"Military Forces of Syria|Pro-Government|National Defence Forces|Tiger|Qalamoon Shield", {"SYRIAN_GOVERNMENT"}),
+    (r"Popular Mobilization", {"PMF"}),
+    (r"Military Forces of Iraq", {"IRAQI_GOVERNMENT"}),
+    (r"Hezbollah", {"HEZBOLLAH"}),
+    (r"Military Forces of Russia|Wagner", {"RUSSIA"}),
+    (r"Islamic State|Khalid ibn al Walid", {"ISLAMIC_STATE"}),
+    (r"QSD|Syrian Democratic Forces|YPG|YPJ|Peoples Protection|Military Council|Asayish", {"SDF"}),
+    (r"HTS|Hayat Tahrir|Nusra|Fateh al Sham", {"NUSRA_HTS"}),
+    (r"Opposition|Rebel|Ahrar|Free Syrian|National Liberation Front|Syrian National Army|Zinki|Levant Front|"
+     r"Jaysh|Jaish|Army of|Corps|Liwa|Suquor|Lions|Commandos|Islamist|Liberation Front|Sharqiyah|Faylaq|"
+     r"Operation Room|Brigade", {"REBELS"}),
+)
+
+
+def acled_groups(actor: str) -> set[str]:
+    for pattern, groups in ACLED_GROUPS:
+        if re.search(pattern, actor):
+            return groups
+    return set()
+
+
+# -- matching -----------------------------------------------------------------------------------------
+def _same_name(a: str, b: str) -> bool:
+    """Names agree after folding case, diacritics, Arabic articles and spelling (Hajeen = Hajin)."""
+    keys_a, keys_b = name_keys(a), name_keys(b)
+    return keys_a[0] == keys_b[0] or keys_a[1] == keys_b[1]
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    rad = math.radians
+    a = (math.sin(rad(lat2 - lat1) / 2) ** 2
+         + math.cos(rad(lat1)) * math.cos(rad(lat2)) * math.sin(rad(lon2 - lon1) / 2) ** 2)
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def same_place(place: dict, name: str, country: str | None = None, lat=None, lon=None) -> bool:
+    """The extracted place is the gold one: same name, same gazetteer place, or within 10 km."""
+    if _same_name(place["name"], name):
+        return True
+    gold = get_gazetteer().resolve(name, (country,) if country else ())
+    if gold is not None and place["canonical_id"] == gold.canonical_id:
+        return True
+    if lat is None and gold is not None:
+        lat, lon = gold.lat, gold.lon
+    return lat is not None and place["lat"] is not None and _km(lat, lon, place["lat"], place["lon"]) <= SAME_PLACE_KM
+
+
+def same_date(extracted: dt.date | None, gold: dt.date, precision: str) -> bool:
+    if extracted is None:
+        return False
+    if precision == "day":
+        return abs((extracted - gold).days) <= 1
+    if precision == "week":
+        return extracted.isocalendar()[:2] == gold.isocalendar()[:2] or abs((extracted - gold).days) <= 3
+    if precision == "month":
+        return (extracted.year, extracted.month) == (gold.year, gold.month)
+    return extracted.year == gold.year
+
+
+def same_type(extracted: str, gold: str) -> bool:
+    return extracted == gold or {extracted, gold} <= CONTROL_CHANGE
+
+
+def matches_gold(mention: dict, gold: dict) -> bool:
+    return (same_type(mention["event_type"], gold["type"])
+            and same_place(mention["place"], gold["place"], gold.get("place_country"))
+            and mention["gaining_actor"] == gold["gaining"]
+            and same_date(mention["event_date"], dt.date.fromisoformat(gold["date"]), gold["date_precision"]))
+
+
+def describe(mention: dict) -> str:
+    return (f"{mention['event_type']} {mention['place']['name']} gaining={mention['gaining_actor']} "
+            f"losing={mention['losing_actor']} allies={mention['allies']} {mention['event_date']} "
+            f"({mention['date_precision']}, {mention['certainty']}) | {mention['evidence']['sentence'][:110]!r}")
+
+
+# -- 1. seeds -----------------------------------------------------------------------------------------
+def evaluate_seeds(nlp) -> bool:
+    metadata = {entry["file"]: entry for entry in map(json.loads, (SEEDS / "metadata.jsonl").read_text().splitlines())}
+    gold = {entry["file"]: entry for entry in map(json.loads, SEEDS_GOLD.read_text().splitlines())}
+    found = required = unmatched = violations = 0
+    for name in sorted(gold):
+        published = dt.date.fromisoformat(metadata[name]["published"])
+        text = clean_text((SEEDS / name).read_text(encoding="utf-8")).text
+        mentions = extract_events(nlp(text), {"article_id": name, "url": metadata[name]["url"],
+                                              "source": metadata[name]["source"], "published_at": None,
+                                              "published_date": published, "text": text})
+        scored = [m for m in mentions if m["certainty"] != HYPOTHETICAL]
+        print(f"\n{name} (published {published}): {len(mentions)} mentions, {len(scored)} not hypothetical")
+        for event in gold[name]["events"]:
+            hit = any(matches_gold(m, event) for m in scored)
+            if event["required"]:
+                required += 1
+                found += hit
+            print(f"  {'found' if hit else 'MISSED'} {'required' if event['required'] else 'optional'} "
+                  f"{event['type']} {event['place']} {event['gaining']} {event['date']}")
+        for mention in scored:
+            if not any(matches_gold(mention, event) for event in gold[name]["events"]):
+                unmatched += 1
+                print(f"  UNMATCHED {describe(mention)}")
+        for mention in mentions:
+            if mention["certainty"] == HYPOTHETICAL:
+                print(f"  hypothetical {describe(mention)}")
+        if name in MUST_NOT:
+            label, violates = MUST_NOT[name]
+            bad = [m for m in mentions if violates(m, text)]
+            violations += len(bad)
+            print(f"  must not: {label}: {'VIOLATED ' + '; '.join(map(describe, bad)) if bad else 'ok'}")
+    print(f"\nseeds: required found {found}/{required}, must_not violations {violations}, "
+          f"unmatched extractions {unmatched} (target <= {MAX_UNMATCHED_SEED_EVENTS})")
+    return found == required and violations == 0 and unmatched <= MAX_UNMATCHED_SEED_EVENTS
+
+
+# -- 2. ACLED -----------------------------------------------------------------------------------------
+def acled_place(place: dict, row: dict) -> bool:
+    """ACLED's location, or (geo_precision 2-3: ACLED coded the nearest town it knows for a place
+    the note names) any place the gazetteer cannot locate or one within 25 km."""
+    lat, lon = float(row["latitude"]), float(row["longitude"])
+    if same_place(place, row["location"], "SY", lat, lon):
+        return True
+    return float(row["geo_precision"] or 1) >= 2 and (
+        place["lat"] is None or _km(lat, lon, place["lat"], place["lon"]) <= NEAREST_TOWN_KM)
+
+
+def _acled_match(mention: dict, row: dict) -> bool:
+    return (mention["event_type"] in CONTROL_CHANGE
+            and acled_place(mention["place"], row)
+            and mention["gaining_actor"] in acled_groups(row["actor1"])
+            and same_date(mention["event_date"], dt.date.fromisoformat(row["event_date"]), "day"))
+
+
+def _failure_kind(mentions: list[dict], row: dict) -> str:
+    changes = [m for m in mentions if m["event_type"] in CONTROL_CHANGE and m["certainty"] != HYPOTHETICAL]
+    if not mentions:
+        return "no event at all"
+    if not changes:
+        return "only " + "/".join(sorted({m["event_type"] + ("(hyp)" if m["certainty"] == HYPOTHETICAL else "")
+                                          for m in mentions}))
+    located = [m for m in changes if acled_place(m["place"], row)]
+    if not located:
+        return "other place"
+    if not any(m["gaining_actor"] in acled_groups(row["actor1"]) for m in located):
+        return f"gaining {located[0]['gaining_actor']} for {row['actor1'][:30]}"
+    return "date"
+
+
+def evaluate_acled(nlp) -> None:
+    with open(ACLED, encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["notes"].strip()]
+    groups = defaultdict(list)  # one note is often coded once per place it names
+    for row in rows:
+        groups[(row["notes"], row["event_date"])].append(row)
+    mentions_of = {}
+    for (notes, day), doc in zip(groups, nlp.pipe((notes for notes, _ in groups), batch_size=64)):
+        published = dt.date.fromisoformat(day)
+        mentions_of[(notes, day)] = extract_events(doc, {"article_id": f"acled:{day}", "url": None, "source": "ACLED",
+                                                         "published_at": None, "published_date": published,
+                                                         "text": notes})
+    for split, in_split in (("2017 (development)", lambda year: year == 2017),
+                            ("2018+ (held out)", lambda year: year >= 2018)):
+        keys = [key for key in groups if in_split(int(key[1][:4]))]
+        hits = total = unmappable = extracted = correct = 0
+        failures, false_positives = Counter(), Counter()
+        for key in keys:
+            mentions = mentions_of[key]
+            for row in groups[key]:
+                if not acled_groups(row["actor1"]):
+                    unmappable += 1
+                    continue
+                total += 1
+                if any(_acled_match(m, row) for m in mentions):
+                    hits += 1
+                else:
+                    failures[_failure_kind(mentions, row)] += 1
+            for mention in mentions:
+                if mention["event_type"] not in CONTROL_CHANGE or mention["certainty"] == HYPOTHETICAL:
+                    continue
+                extracted += 1
+                if any(_acled_match(mention, row) for row in groups[key]):
+                    correct += 1
+                else:
+                    false_positives[_false_positive_kind(mention, groups[key])] += 1
+        print(f"\nACLED {split}: {len(keys)} notes, {total} rows with a mappable gaining actor "
+              f"({unmappable} unmappable left out)")
+        print(f"  recall {hits}/{total} = {hits / max(total, 1):.3f}; precision {correct}/{extracted} = "
+              f"{correct / max(extracted, 1):.3f}")
+        print("  commonest misses: " + "; ".join(f"{kind} x{n}" for kind, n in failures.most_common(8)))
+        print("  commonest false positives: " + "; ".join(f"{kind} x{n}" for kind, n in false_positives.most_common(8)))
+
+
+def _false_positive_kind(mention: dict, rows: list[dict]) -> str:
+    located = [row for row in rows if acled_place(mention["place"], row)]
+    if not located:
+        return "place not coded (other or unresolved place)"
+    if not any(mention["gaining_actor"] in acled_groups(row["actor1"]) for row in located):
+        return "wrong gaining group"
+    return "date"
+
+
+# -- 3. FA-KES ----------------------------------------------------------------------------------------
+def evaluate_fakes(nlp, sample_size: int = 20, seed: int = 7) -> None:
+    with open(FAKES, encoding="latin1", newline="") as handle:
+        articles = [row for row in csv.DictReader(handle) if row.get("article_content")]
+    texts = [row["article_content"] for row in articles]
+    mentions = []
+    for row, doc in zip(articles, nlp.pipe(texts, batch_size=16)):
+        month, day, year = (int(part) for part in row["date"].split("/"))
+        mentions.extend(extract_events(doc, {"article_id": row["unit_id"], "url": None, "source": row["source"],
+                                             "published_at": None, "published_date": dt.date(year, month, day),
+                                             "text": doc.text}))
+    count = len(mentions) or 1
+    print(f"\nFA-KES: {len(articles)} articles, {len(mentions)} event mentions "
+          f"({len(mentions) / max(len(articles), 1):.2f} per article; articles with any: "
+          f"{len({m['evidence']['article_id'] for m in mentions})})")
+    print(f"  resolved place {sum(m['place']['resolved'] for m in mentions) / count:.3f}; day-precision date "
+          f"{sum(m['date_precision'] == 'day' for m in mentions) / count:.3f}")
+    print("  by type: " + ", ".join(f"{k} {n}" for k, n in Counter(m["event_type"] for m in mentions).most_common()))
+    print("  by certainty: " + ", ".join(f"{k} {n}" for k, n in Counter(m["certainty"] for m in mentions).most_common()))
+    print(f"  {sample_size} mentions drawn with random.Random({seed}):")
+    for number, mention in enumerate(random.Random(seed).sample(mentions, min(sample_size, len(mentions))), 1):
+        print(f"  [{number}] article {mention['evidence']['article_id']}: {describe(mention)}")
+        print(f"       sentence: {mention['evidence']['sentence']}")
+
+
+def _pipeline(model: str | None):
+    """The project model if trained, else the training run's best model, else the rules alone."""
+    if model:
+        return get_nlp(model)
+    for candidate in (DEFAULT_MODEL, TRAINING_MODEL):
+        if candidate.is_dir():
+            print(f"NER model: {candidate}")
+            return get_nlp(None if candidate == DEFAULT_MODEL else str(candidate))
+    print("NER model: none (rules only)")
+    return get_nlp()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", help="spaCy pipeline holding the NER (default: the project's)")
+    parser.add_argument("--skip-fakes", action="store_true", help="leave out the FA-KES run (the slowest)")
+    args = parser.parse_args()
+    missing = [path for path in (SEEDS, SEEDS_GOLD, ACLED, FAKES) if not path.exists()]
+    if missing:
+        print(f"error: {missing[0]} not found: the evaluation reads ../shared beside the repository", file=sys.stderr)
+        return 2
+    nlp = _pipeline(args.model)
+    seeds_ok = evaluate_seeds(nlp)
+    evaluate_acled(nlp)
+    if not args.skip_fakes:
+        evaluate_fakes(nlp)
+    return 0 if seeds_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,691 @@
+"""Territorial-control events read from the sentences of an article.
+
+The pipeline has no dependency parser, so the rules read token sequences around a trigger
+(resources/event_rules.yaml): the trigger's frame says where the gaining actor, the losing actor and
+the place stand, and a few general rules fill the gaps a sentence leaves: a subject it does not name
+comes from the sentences before ('the forces managed to break the siege'), 'the city' is the last
+city named, air power backs the actor that takes ground, the date is the sentence's own date
+expression, else the dateline or the publication date.
+
+One mention is returned per (event, place) and sentence; merging mentions across sentences and
+articles is the assembly's job.
+"""
+import datetime as dt
+import functools
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from transforms.actors import load_actor_dictionary
+from transforms.dates import dateline_date
+from transforms.event_dates import DAY, UNKNOWN, resolve_date
+from transforms.nlp import resolve_place
+
+RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
+
+CAPTURE, WITHDRAWAL, SIEGE, SIEGE_BROKEN, OFFENSIVE, HOLD = (
+    "CAPTURE", "WITHDRAWAL", "SIEGE", "SIEGE_BROKEN", "OFFENSIVE", "HOLD")
+REPORTED, CLAIMED, HYPOTHETICAL = "reported", "claimed", "hypothetical"
+AGENT_FIRST, PLACE_FIRST, LOSER_FIRST, NOMINAL, MODIFIER = (
+    "agent_first", "place_first", "loser_first", "nominal", "modifier")
+NON_STATE, STATE, ANY = "non_state", "state", "any"
+ACTOR, PLACE, DATE = "ACTOR", "PLACE", "DATE"
+COUNTRY_FEATURE = "country"
+NAME_LABELS = frozenset({"PER", "ORG", "MISC"})
+PREVIOUS_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: str
+    frame: str
+    passive: bool = True
+    by_role: str = "gaining"
+    needs_actor: bool = False
+    not_after: frozenset = frozenset()
+    objects: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Rules:
+    rules: tuple[Rule, ...]
+    patterns: tuple[list, ...]
+    ally_cues: tuple[tuple[str, ...], ...]
+    losing_cues: frozenset
+    generic_actors: dict
+    support_only: frozenset
+    near_cues: frozenset
+    compass_words: frozenset
+    clause_ends: frozenset
+    prepositions: frozenset
+    max_place_distance: int
+    left_fillers: frozenset
+    be_forms: frozenset
+    anaphor_nouns: frozenset
+    anaphor_determiners: frozenset
+    hypothetical: tuple[tuple[str, ...], ...]
+    factive_before_to: frozenset
+    claimed: tuple[tuple[str, ...], ...]
+    negation: tuple[tuple[str, ...], ...]
+    negation_window: int
+    modal_window: int
+    recent_markers: frozenset
+
+
+def rules_from_data(data: dict) -> Rules:
+    """Rules from the parsed YAML structure (see resources/event_rules.yaml)."""
+    roles, certainty = data["roles"], data["certainty"]
+    phrases = lambda entries: tuple(tuple(word.lower() for word in entry) for entry in entries)  # noqa: E731
+    return Rules(
+        rules=tuple(Rule(spec["type"], spec["frame"], spec.get("passive", True), spec.get("by", "gaining"),
+                         spec.get("needs_actor", False), frozenset(spec.get("not_after", ())),
+                         frozenset(spec.get("objects", roles["object_prepositions"])))
+                    for spec in data["rules"]),
+        patterns=tuple(spec["patterns"] for spec in data["rules"]),
+        ally_cues=phrases(roles["ally_cues"]),
+        losing_cues=frozenset(roles["losing_cues"]),
+        generic_actors=dict(roles["generic_actors"]),
+        support_only=frozenset(roles["support_only_nouns"]),
+        near_cues=frozenset(roles["near_cues"]),
+        compass_words=frozenset(roles["compass_words"]),
+        clause_ends=frozenset(roles["clause_ends"]),
+        prepositions=frozenset(roles["prepositions"]),
+        max_place_distance=int(roles["max_place_distance"]),
+        left_fillers=frozenset(roles["left_fillers"]),
+        be_forms=frozenset(roles["be_forms"]),
+        anaphor_nouns=frozenset(roles["anaphor_nouns"]),
+        anaphor_determiners=frozenset(roles["anaphor_determiners"]),
+        hypothetical=phrases(certainty["hypothetical"]),
+        factive_before_to=frozenset(certainty["factive_before_to"]),
+        claimed=phrases(certainty["claimed"]),
+        negation=phrases(certainty["negation"]),
+        negation_window=int(certainty["negation_window"]),
+        modal_window=int(certainty["modal_window"]),
+        recent_markers=frozenset(certainty["recent_markers"]),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def load_rules(path: Path = RULES_PATH) -> Rules:
+    """The event rules, parsed once per process."""
+    with open(path, encoding="utf-8") as handle:
+        return rules_from_data(yaml.safe_load(handle))
+
+
+_MATCHERS: dict[int, tuple] = {}  # id(vocab) -> (vocab, rules, matcher)
+
+
+def _matcher(doc: Doc, rules: Rules) -> Matcher:
+    """The trigger matcher for the doc's vocabulary, built once per pipeline."""
+    key = id(doc.vocab)
+    cached = _MATCHERS.get(key)
+    if cached is None or cached[0] is not doc.vocab or cached[1] is not rules:
+        matcher = Matcher(doc.vocab, validate=True)
+        for index, patterns in enumerate(rules.patterns):
+            matcher.add(str(index), patterns)
+        cached = _MATCHERS[key] = (doc.vocab, rules, matcher)
+    return cached[2]
+
+
+@dataclass
+class ActorRef:
+    """An actor filling a role: its group and the groups backing it."""
+    group: str
+    allies: tuple[str, ...] = ()
+
+
+@dataclass
+class PlaceRef:
+    name: str
+    place: object  # gazetteer Place or None
+    start: int  # token index of the mention (or of the anaphor)
+
+    def record(self) -> dict:
+        place = self.place
+        if place is None:
+            return {"name": self.name, "canonical_id": None, "geonames_id": None, "lat": None, "lon": None,
+                    "country": None, "admin1": None, "feature": None, "resolved": False}
+        return {"name": self.name, "canonical_id": place.canonical_id, "geonames_id": place.geonames_id,
+                "lat": place.lat, "lon": place.lon, "country": place.country, "admin1": place.admin1,
+                "feature": place.feature, "resolved": True}
+
+
+@dataclass
+class Trigger:
+    rule: Rule
+    start: int
+    end: int
+    passive: bool = False
+    gaining: ActorRef | None = None
+    losing: str | None = None
+    allies: list[str] = field(default_factory=list)
+    places: list[PlaceRef] = field(default_factory=list)
+
+
+class ArticleReader:
+    """What one article's rules need beyond a sentence: its entities, dates and main actor."""
+
+    def __init__(self, doc: Doc, article: dict, rules: Rules):
+        self.doc, self.article, self.rules = doc, article, rules
+        self.dictionary = load_actor_dictionary()
+        self.demonyms = frozenset(demonym.lower() for group in self.dictionary.groups.values()
+                                  for demonym in group.demonyms + group.names)
+        self.non_state = frozenset(group_id for group_id, group in self.dictionary.groups.items() if not group.state)
+        self.ents_at = {}
+        for ent in doc.ents:
+            for index in range(ent.start, ent.end):
+                self.ents_at[index] = ent
+        self.published = article.get("published_date") or (
+            article["published_at"].date() if article.get("published_at") else None)
+        self.dateline = dateline_date(doc.text)
+        self.sentences = list(sentence_units(doc))
+        actor_counts = Counter(ent.kb_id_ for ent in doc.ents if ent.label_ == ACTOR and ent.kb_id_
+                               and not self.support_only(ent))
+        self.main_actor = actor_counts.most_common(1)[0][0] if actor_counts else None
+        places = [ent for ent in doc.ents if self.event_place(ent) and ent.kb_id_]
+        self.place_counts = Counter(ent.kb_id_ for ent in places)
+        self.main_place = next((ent for key, _ in self.place_counts.most_common(1) for ent in places
+                                if ent.kb_id_ == key), None)
+
+    # -- entities ---------------------------------------------------------------------------------
+    def ent(self, index: int, label: str) -> Span | None:
+        ent = self.ents_at.get(index)
+        return ent if ent is not None and ent.label_ == label else None
+
+    def event_place(self, ent: Span) -> bool:
+        """A place an event can happen in: not a country, not a demonym the model took for a place."""
+        if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text):
+            return False
+        following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+        if following is not None and following.lower_ in self.rules.generic_actors:
+            return False  # 'Sunni militants', 'Aleppo rebels': it describes an actor
+        return ent._.place is None or ent._.place.feature != COUNTRY_FEATURE
+
+    def names_actor(self, text: str) -> bool:
+        """'Syrian', 'US': a demonym or actor name that a model may have taken for a place."""
+        return text.lower() in self.demonyms or self.dictionary.resolve(text) is not None
+
+    def support_only(self, ent: Span) -> bool:
+        return ent.text.split()[-1].lower() in self.rules.support_only
+
+    def actor_at(self, index: int) -> tuple[Span, ActorRef] | None:
+        """The actor whose mention covers token `index`: an ACTOR, or a country as its state forces."""
+        ent = self.ents_at.get(index)
+        if ent is None:
+            return None
+        if ent.label_ == ACTOR and ent.kb_id_:
+            return ent, ActorRef(ent.kb_id_, tuple(ent._.allies))
+        if ent.label_ == PLACE and ent._.place is not None and ent._.place.feature == COUNTRY_FEATURE:
+            group = self.dictionary.state_actor(ent._.place.country)
+            if group and not self._after_preposition(ent.start):
+                return ent, ActorRef(group)
+        return None
+
+    def _after_preposition(self, index: int) -> bool:
+        return index > 0 and self.doc[index - 1].lower_ in self.rules.prepositions
+
+    # -- anaphora ---------------------------------------------------------------------------------
+    def anaphor_place(self, index: int) -> PlaceRef | None:
+        """'the city' at token `index` (the noun): the last place named before it that the article
+        names more than once (a photo credit's name is no antecedent), else the last one, else the
+        article's most named place."""
+        candidates = [ent for ent in self.doc.ents if ent.end <= index and self.event_place(ent)
+                      and ent._.place is not None and ent._.place.feature != "admin1"]
+        for ent in sorted(candidates, key=lambda ent: (self.place_counts[ent.kb_id_] < 2, -ent.start)):
+            return PlaceRef(ent.text, ent._.place, index)
+        if self.main_place is not None:
+            return PlaceRef(self.main_place.text, self.main_place._.place, index)
+        return None
+
+    def generic_actor(self, token_index: int, kind: str, exclude: str | None) -> ActorRef | None:
+        """The actor a generic noun ('the militants') stands for: the last one of its kind named."""
+        if kind == ANY:
+            return self.context_actor(token_index, exclude)
+        for ent in reversed(self.doc.ents):
+            if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ == exclude:
+                continue
+            if (ent.kb_id_ in self.non_state) == (kind == NON_STATE) and not self.support_only(ent):
+                return ActorRef(ent.kb_id_, tuple(ent._.allies))
+        return None
+
+    def context_actor(self, token_index: int, exclude: str | None) -> ActorRef | None:
+        """The subject of the nearest previous sentence naming an actor (its first actor that is no
+        ally and can take ground), else the article's main actor."""
+        previous = [sentence for sentence in self.sentences if sentence.end <= token_index]
+        for sentence in reversed(previous[-PREVIOUS_SENTENCES:]):
+            allies = ally_positions(self, sentence)
+            for index in range(sentence.start, sentence.end):
+                found = self.actor_at(index)
+                if found is None or found[0].start != index or index in allies:
+                    continue
+                ent, actor = found
+                if actor.group != exclude and not (ent.label_ == ACTOR and self.support_only(ent)):
+                    return actor
+        if self.main_actor and self.main_actor != exclude:
+            return ActorRef(self.main_actor)
+        return None
+
+
+def sentence_units(doc: Doc):
+    """The sentences, split again at line breaks: a headline or caption has no full stop."""
+    for sentence in doc.sents:
+        start = sentence.start
+        for token in sentence:
+            if token.is_space and "\n" in token.text:
+                if token.i > start:
+                    yield doc[start:token.i]
+                start = token.i + 1
+        if start < sentence.end:
+            yield doc[start:sentence.end]
+
+
+def _phrase_before(doc: Doc, index: int, phrases, lower_bound: int) -> bool:
+    """Whether one of `phrases` ends right before token `index` (not before `lower_bound`)."""
+    for phrase in phrases:
+        begin = index - len(phrase)
+        if begin >= lower_bound and all(doc[begin + k].lower_ == word for k, word in enumerate(phrase)):
+            return True
+    return False
+
+
+def _phrase_within(doc: Doc, start: int, end: int, phrases) -> bool:
+    return any(_phrase_before(doc, index, phrases, start) for index in range(start + 1, end + 1))
+
+
+def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
+    """Token indexes of the actors that back another: after 'backed by', 'with the support of', and
+    the actors listed with them, up to a comma or the next verb-like word."""
+    doc, rules = reader.doc, reader.rules
+    positions: set[int] = set()
+    index = sentence.start
+    while index < sentence.end:
+        if not _phrase_before(doc, index, rules.ally_cues, sentence.start):
+            index += 1
+            continue
+        cue_end = index
+        while index < sentence.end and doc[index].text not in (",", ";") and not doc[index].is_space:
+            found = reader.actor_at(index)
+            if found is not None:
+                positions.update(range(found[0].start, found[0].end))
+                index = found[0].end
+                continue
+            if doc[index].lower_ not in ("and", "the", "of", "from", "fighters", "heavy", "by", "a") \
+                    and not doc[index].lower_.endswith("-led"):
+                break
+            index += 1
+        index = max(index, cue_end + 1)
+    return positions
+
+
+class SentenceReader:
+    """The events of one sentence unit."""
+
+    def __init__(self, reader: ArticleReader, sentence: Span):
+        self.reader, self.sentence = reader, sentence
+        self.doc, self.rules = reader.doc, reader.rules
+        self.allies = ally_positions(reader, sentence)
+
+    def triggers(self) -> list[Trigger]:
+        matches = _matcher(self.doc, self.rules)(self.sentence, as_spans=True)
+        triggers = []
+        for span in filter_spans(matches):
+            rule = self.rules.rules[int(span.label_)]
+            if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after:
+                continue
+            triggers.append(Trigger(rule, span.start, span.end))
+        return triggers
+
+    # -- places -----------------------------------------------------------------------------------
+    def _is_near(self, index: int) -> bool:
+        """A place preceded by 'near', 'around', 'north of' is where the event is near."""
+        doc, start = self.doc, self.sentence.start
+        before = [doc[i].lower_ for i in range(max(start, index - 3), index)]
+        if before and before[-1] in self.rules.near_cues:
+            return True
+        return len(before) >= 2 and before[-1] == "of" and before[-2] in self.rules.compass_words and not (
+            len(before) >= 3 and before[-3] in ("the", "in"))
+
+    def _name_at(self, index: int) -> Span | None:
+        """A name the model did not take for a place (a village it read as a person) or did not
+        mark at all: a PER/ORG/MISC entity, or a run of capitalised words, that names no actor."""
+        ent = self.reader.ents_at.get(index)
+        if ent is not None:
+            if ent.start == index and ent.label_ in NAME_LABELS and not self.reader.names_actor(ent.text):
+                return ent
+            return None
+        end = index
+        while end < self.sentence.end and end - index < 4 and self.reader.ents_at.get(end) is None and (
+                self.doc[end].is_title and not self.doc[end].is_stop
+                or end > index and self.doc[end].lower_ in ("al", "-") and end + 1 < self.sentence.end
+                and self.doc[end + 1].is_title):
+            end += 1
+        if end == index or index == self.sentence.start or self.reader.names_actor(self.doc[index:end].text):
+            return None
+        return self.doc[index:end]
+
+    def _place_at(self, index: int, in_slot: bool = True) -> PlaceRef | None:
+        """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
+        an unknown capitalised name is taken for a place."""
+        ent = self.reader.ents_at.get(index)
+        if ent is not None and ent.label_ == PLACE and ent.start == index:
+            if self.reader.event_place(ent) and not self._is_near(index):
+                return PlaceRef(ent.text, ent._.place, index)
+            return None
+        name = self._name_at(index) if in_slot else None
+        if name is not None and not self._is_near(index):
+            return PlaceRef(name.text, resolve_place(name.text, tuple(self.doc._.countries)), index)
+        token = self.doc[index]
+        if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) and not (
+                index + 2 < self.sentence.end and self.doc[index + 1].lower_ == "of"
+                and self.reader.ent(index + 2, PLACE) is not None):
+            return self.reader.anaphor_place(index)
+        return None
+
+    def _anaphor_determiner(self, index: int) -> bool:
+        for back in range(index - 1, max(self.sentence.start, index - 4) - 1, -1):
+            word = self.doc[back]
+            if word.lower_ in self.rules.anaphor_determiners:
+                return True
+            if not (word.is_alpha and word.is_lower) or word.lower_ in self.rules.prepositions:
+                return False
+        return False
+
+    def _coordinated(self, first: PlaceRef, index: int, step: int, limit: int) -> list[PlaceRef]:
+        """The place at `index` and those listed with it ('the villages of Darwish and Ameriya')."""
+        places = [first]
+        skip = self.reader.ents_at.get(index)
+        index = (skip.end if step > 0 else skip.start - 1) if skip is not None else index + step
+        joined = False
+        while 0 <= index < len(self.doc) and (index < limit if step > 0 else index >= limit):
+            word = self.doc[index].lower_
+            ent = self.reader.ents_at.get(index)
+            start = ent.start if ent is not None and step < 0 else index
+            place = self._place_at(start) if joined and (step > 0 or ent is not None) else None
+            if place is not None:
+                places.append(place)
+                index = (ent.end if ent is not None else index + len(place.name.split())) if step > 0 else start - 1
+                joined = False
+                continue
+            if word in ("and", ",", "&", "as", "well") or (word == "the" and joined):
+                joined = joined or word in ("and", ",", "&")
+                index += step
+                continue
+            break
+        return places
+
+    def places_after(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
+        """The place(s) of the trigger's object: within a few words (an actor counts as one), before
+        the clause ends or a preposition the rule does not read through."""
+        rules = self.rules
+        index, steps = trigger.end, 0
+        while index < limit and steps < rules.max_place_distance:
+            word = self.doc[index].lower_
+            place = self._place_at(index)
+            if place is not None:
+                return self._coordinated(place, index, 1, limit)
+            if word in rules.clause_ends or (word in rules.prepositions and word not in trigger.rule.objects) \
+                    or self.doc[index].is_space:
+                return []
+            found = self.reader.actor_at(index)
+            index = found[0].end if found is not None else index + 1
+            steps += 1
+        return []
+
+    def places_before(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
+        """The place right before the trigger (only fillers such as 'was', 'which', 'still' between)."""
+        index = trigger.start - 1
+        while index >= limit and self.doc[index].lower_ in self.rules.left_fillers:
+            index -= 1
+        if index < limit:
+            return []
+        ent = self.reader.ents_at.get(index)
+        place = self._place_at(ent.start if ent is not None else index)
+        if place is None:
+            return []
+        return self._coordinated(place, place.start, -1, limit)
+
+    # -- actors -----------------------------------------------------------------------------------
+    def actor_before(self, trigger: Trigger, limit: int) -> tuple[Span, ActorRef] | None:
+        """The nearest actor before the trigger that is no ally and not the object of a preposition."""
+        index = trigger.start - 1
+        while index >= limit:
+            found = self.reader.actor_at(index)
+            if found is not None:
+                ent, actor = found
+                if ent.start not in self.allies and not self.reader._after_preposition(ent.start):
+                    return found
+                index = ent.start
+            index -= 1
+        return None
+
+    def generic_before(self, trigger: Trigger, limit: int, exclude: str | None) -> ActorRef | None:
+        """'the forces managed to', 'the militants were': a generic noun standing for an actor."""
+        for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1):
+            kind = self.rules.generic_actors.get(self.doc[index].lower_)
+            if kind and not self.reader._after_preposition(index):
+                return self.reader.generic_actor(index, kind, exclude)
+        return None
+
+    def actor_after(self, trigger: Trigger, cues, limit: int) -> ActorRef | None:
+        """The actor after one of the cue words ('by', 'from', 'to') right of the trigger."""
+        for index in range(trigger.start, min(limit, trigger.end + self.rules.max_place_distance + 4)):
+            if self.doc[index].lower_ in self.rules.clause_ends:
+                return None
+            if self.doc[index].lower_ not in cues:
+                continue
+            for following in range(index + 1, min(limit, index + 4)):
+                found = self.reader.actor_at(following)
+                if found is not None and not (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
+                    return found[1]
+                kind = self.rules.generic_actors.get(self.doc[following].lower_)
+                if kind and kind != ANY:
+                    return self.reader.generic_actor(following, kind, None)
+        return None
+
+    def modifier_actor(self, trigger: Trigger) -> ActorRef | None:
+        """'IS-held': the actor written before the hyphen."""
+        for start in range(max(self.sentence.start, trigger.start - 4), trigger.start):
+            group = self.reader.dictionary.resolve(self.doc[start:trigger.start].text, self.doc._.countries)
+            if group is not None and group.group:
+                return ActorRef(group.group)
+        return None
+
+    def is_passive(self, trigger: Trigger) -> bool:
+        index = trigger.start - 1
+        while index >= self.sentence.start and self.doc[index].lower_.endswith("ly"):
+            index -= 1
+        return index >= self.sentence.start and self.doc[index].lower_ in self.rules.be_forms
+
+    # -- certainty and date -----------------------------------------------------------------------
+    def clause_start(self, trigger: Trigger) -> int:
+        for index in range(trigger.start - 1, self.sentence.start - 1, -1):
+            if self.doc[index].text in (";", "“", "”", '"') or self.doc[index].lower_ == "but":
+                return index + 1
+        return self.sentence.start
+
+    def certainty(self, trigger: Trigger) -> str | None:
+        """reported, claimed or hypothetical; None when the sentence denies the event."""
+        doc, rules = self.doc, self.rules
+        start = self.clause_start(trigger)
+        if _phrase_within(doc, max(start, trigger.start - rules.negation_window), trigger.start, rules.negation):
+            return None
+        if self.sentence.text.rstrip().endswith("?"):
+            return HYPOTHETICAL
+        if _phrase_within(doc, max(start, trigger.start - rules.modal_window), trigger.start, rules.hypothetical):
+            return HYPOTHETICAL
+        before = trigger.start - 1
+        while before > start and doc[before].lower_.endswith("ly"):
+            before -= 1
+        if (before >= start and doc[before].lower_ == "to" and trigger.rule.frame != NOMINAL
+                and not (before > start and doc[before - 1].lower_ in rules.factive_before_to)):
+            return HYPOTHETICAL
+        if _phrase_within(doc, self.sentence.start, trigger.start, rules.claimed):
+            return CLAIMED
+        return REPORTED
+
+    def date(self, trigger: Trigger) -> tuple[dt.date | None, str]:
+        """The sentence's date expression nearest the trigger, else the dateline or publication day
+        (day precision only when the sentence reports something current)."""
+        reader = self.reader
+        if reader.published is not None:
+            dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE),
+                           key=lambda ent: min(abs(ent.start - trigger.start), abs(ent.end - trigger.end)))
+            for ent in dates:
+                resolved = resolve_date(ent.text, reader.published)
+                if resolved is not None and resolved[0] <= reader.published + dt.timedelta(days=1):
+                    return resolved
+        fallback = reader.dateline or reader.published
+        if fallback is None:
+            return None, UNKNOWN
+        start = self.clause_start(trigger)
+        recent = trigger.rule.type == HOLD or self.sentence.start == reader.sentences[0].start or any(
+            self.doc[index].lower_ in self.rules.recent_markers for index in range(start, trigger.start))
+        return fallback, DAY if recent else UNKNOWN
+
+    # -- assembly ---------------------------------------------------------------------------------
+    def fill(self, trigger: Trigger, previous: Trigger | None, next_start: int) -> None:
+        """Find the trigger's place(s) and actors according to its frame."""
+        rule, start = trigger.rule, self.sentence.start
+        left_limit = previous.end if previous is not None else start
+        frame = rule.frame
+        trigger.passive = frame == AGENT_FIRST and rule.passive and self.is_passive(trigger)
+        if frame == MODIFIER:
+            trigger.places = self.places_after(trigger, min(next_start, trigger.end + 6))[:1]
+            trigger.gaining = self.modifier_actor(trigger)
+            return
+        if frame == PLACE_FIRST or trigger.passive:
+            trigger.places = self.places_before(trigger, left_limit)
+            trigger.gaining = self.actor_after(trigger, ("by", "to", "of", "control", "hands"), next_start) \
+                or self._inside_actor(trigger)
+            trigger.losing = _group(self.actor_after(trigger, ("from",), next_start))
+            return
+        trigger.places = self.places_after(trigger, next_start)
+        if frame == NOMINAL:
+            trigger.gaining = self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)
+        trigger.losing = _group(self.actor_after(trigger, self.rules.losing_cues - {"of"}, next_start))
+        if rule.by_role == "losing":
+            trigger.losing = _group(self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)) \
+                or trigger.losing
+        subject = self._subject(trigger, previous, left_limit)
+        if frame == LOSER_FIRST:
+            trigger.losing = subject.group if subject else trigger.losing
+            trigger.gaining = None if rule.type == WITHDRAWAL else self.actor_after(
+                trigger, ("by", "to"), next_start)
+        elif trigger.gaining is None:
+            trigger.gaining = subject
+
+    def _inside_actor(self, trigger: Trigger) -> ActorRef | None:
+        """'under ISIS's control', 'the Islamic State siege': an actor inside the trigger span."""
+        for index in range(trigger.start, trigger.end):
+            found = self.reader.actor_at(index)
+            if found is not None:
+                return found[1]
+        return None
+
+    def _subject(self, trigger: Trigger, previous: Trigger | None, left_limit: int) -> ActorRef | None:
+        """Who acts: the nearest actor before the trigger; for verbs joined by 'and' the previous
+        trigger's; else a generic noun's referent, else the previous sentences' subject."""
+        found = self.actor_before(trigger, left_limit)
+        generic_at = next((index for index in range(trigger.start - 1, max(left_limit, trigger.start - 6) - 1, -1)
+                           if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE)
+                           and not self.reader._after_preposition(index)), None)
+        if found is not None and (generic_at is None or found[0].end > generic_at):
+            ent, actor = found
+            if not (ent.label_ == ACTOR and self.reader.support_only(ent)):
+                return actor
+            return None  # air power named as the subject: it backs an actor the sentence leaves unnamed
+        if previous is not None and previous.gaining is not None and self.doc[trigger.start - 1].lower_ == "and":
+            return previous.gaining
+        if trigger.rule.needs_actor:
+            return None
+        generic = self.generic_before(trigger, self.sentence.start, trigger.losing)
+        if generic is not None:
+            return generic
+        return self.reader.context_actor(trigger.start, trigger.losing)
+
+    def allies_of(self, trigger: Trigger) -> list[str]:
+        allies = list(trigger.gaining.allies) if trigger.gaining else []
+        for index in sorted(self.allies):
+            found = self.reader.actor_at(index)
+            if found is not None and found[0].start == index:
+                allies.append(found[1].group)
+        for index in range(self.sentence.start, self.sentence.end):
+            ent = self.reader.ent(index, ACTOR)
+            if ent is not None and ent.start == index and ent.kb_id_ and self.reader.support_only(ent) \
+                    and index < trigger.start:
+                allies.append(ent.kb_id_)
+        gaining = trigger.gaining.group if trigger.gaining else None
+        return [group for group in dict.fromkeys(allies) if group not in (gaining, trigger.losing)]
+
+    def mentions(self) -> list[dict]:
+        triggers = self.triggers()
+        previous = None
+        for number, trigger in enumerate(triggers):
+            # an 'X-held' modifier sits inside another trigger's object and bounds no search
+            following = [other.start for other in triggers[number + 1:] if other.rule.frame != MODIFIER]
+            self.fill(trigger, previous, following[0] if following else self.sentence.end)
+            if trigger.rule.frame != MODIFIER:
+                previous = trigger
+        holders = {}  # place key -> holder of an 'X-held' place that changes hands here
+        for trigger in triggers:
+            if trigger.rule.frame == MODIFIER and trigger.gaining is not None:
+                for place in trigger.places:
+                    holders[_place_key(place)] = trigger.gaining.group
+        mentions = []
+        for trigger in triggers:
+            certainty = self.certainty(trigger)
+            if certainty is None or not trigger.places or (
+                    trigger.gaining is None and trigger.rule.type != WITHDRAWAL):
+                continue  # denied, placeless, or nobody named who gains: nothing the record can use
+            event_date, precision = self.date(trigger)
+            for place in trigger.places:
+                key = _place_key(place)
+                if trigger.rule.frame == MODIFIER and any(
+                        other.rule.type != HOLD and key in map(_place_key, other.places) for other in triggers):
+                    continue  # 'liberated the IS-held town': IS is the loser, not a holder to report
+                losing = trigger.losing or (holders.get(key) if trigger.rule.type != HOLD else None)
+                gaining = trigger.gaining.group if trigger.gaining else None
+                if trigger.rule.type == WITHDRAWAL:
+                    gaining = None
+                if losing == gaining:
+                    losing = None
+                mentions.append(self._mention(trigger, place, gaining, losing, certainty, event_date, precision))
+        return mentions
+
+    def _mention(self, trigger, place, gaining, losing, certainty, event_date, precision) -> dict:
+        article = self.reader.article
+        evidence = {"article_id": article.get("article_id"), "url": article.get("url"),
+                    "source": article.get("source"), "published_at": article.get("published_at"),
+                    "sentence": self.sentence.text, "start": self.sentence.start_char,
+                    "end": self.sentence.end_char, "certainty": certainty}
+        return {"event_type": trigger.rule.type, "place": place.record(), "gaining_actor": gaining,
+                "losing_actor": losing, "allies": self.allies_of(trigger), "event_date": event_date,
+                "date_precision": precision, "certainty": certainty, "evidence": evidence}
+
+
+def _is_acronym(name: str) -> bool:
+    """'US', 'UN': short capitals name organisations and states, hardly ever a town."""
+    letters = name.replace(".", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 3
+
+
+def _group(actor: ActorRef | None) -> str | None:
+    return actor.group if actor is not None else None
+
+
+def _place_key(place: PlaceRef) -> str:
+    return place.place.canonical_id if place.place is not None else place.name.lower()
+
+
+def extract_events(doc: Doc, article: dict) -> list[dict]:
+    """Event mentions of an article, one per (event, place) and sentence (see the module doc)."""
+    reader = ArticleReader(doc, article, load_rules())
+    mentions = []
+    for sentence in reader.sentences:
+        mentions.extend(SentenceReader(reader, sentence).mentions())
+    return mentions
