@@ -12,20 +12,16 @@ false positive unless it is the title line, so the sample shows all of it.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
+from bench.shared_data import DATA, EVAL, FA_KES_CSV, SEEDS, read_fa_kes, require
 from transforms.boilerplate import clean_text, normalise, repeated_line_candidates
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
-SEED_GOLD = SHARED / "eval" / "seeds_boilerplate.json"
-FA_KES = SHARED / "data" / "fa_kes" / "FA-KES-Dataset.csv"
-BENCHMARK_TRUTH = SHARED / "data" / "article_extraction_benchmark" / "ground-truth.json"
+SEED_GOLD = EVAL / "seeds_boilerplate.json"
+BENCHMARK_TRUTH = DATA / "article_extraction_benchmark" / "ground-truth.json"
 MIN_ARTICLES_FOR_REPEATED = 3
 
 
@@ -84,9 +80,7 @@ def _clean_corpus(label: str, articles: list[tuple[str, str, str | None]], sampl
 
 
 def evaluate_fa_kes(sample: int) -> None:
-    with FA_KES.open(encoding="latin1", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    _clean_corpus("FA-KES", [(r["source"], r["article_content"], r["article_title"] or None) for r in rows], sample)
+    _clean_corpus("FA-KES", [(a.source, a.body, a.title or None) for a in read_fa_kes()], sample)
 
 
 def evaluate_benchmark_truth(sample: int) -> None:
@@ -100,9 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=8, help="removed segments shown per reason")
     args = parser.parse_args()
-    missing = [p for p in (SEEDS, SEED_GOLD, FA_KES, BENCHMARK_TRUTH) if not p.exists()]
-    if missing:
-        sys.exit(f"evaluation data not found: {', '.join(map(str, missing))}")
+    require(SEEDS, SEED_GOLD, FA_KES_CSV, BENCHMARK_TRUTH)
     missed, lost = evaluate_seeds()
     evaluate_fa_kes(args.sample)
     evaluate_benchmark_truth(args.sample)

@@ -25,22 +25,18 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench.shared_data import ACLED_CSV, EVAL, FA_KES_CSV, SEEDS, read_fa_kes, require
 from transforms.boilerplate import clean_text
 from transforms.events import CAPTURE, HYPOTHETICAL, SIEGE_BROKEN, extract_events
 from transforms.gazetteer import get_gazetteer, name_keys
 from transforms.nlp import get_nlp
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
-SEEDS_GOLD = SHARED / "eval" / "seeds_gold.jsonl"
-ACLED = SHARED / "data" / "acled_syria_territory" / "acled_syria_territory_changes.csv"
-FAKES = SHARED / "data" / "fa_kes" / "FA-KES-Dataset.csv"
+SEEDS_GOLD = EVAL / "seeds_gold.jsonl"
 DEFAULT_MODEL = REPO / "transforms" / "models" / "ner_conll"
 TRAINING_MODEL = REPO / "training" / "runs" / "model-best"
 
 CONTROL_CHANGE = {CAPTURE, SIEGE_BROKEN}
-PRECISION_DAYS = {"day": 1}
 SAME_PLACE_KM = 10.0
 NEAREST_TOWN_KM = 25.0
 MAX_UNMATCHED_SEED_EVENTS = 2
@@ -207,7 +203,7 @@ def _failure_kind(mentions: list[dict], row: dict) -> str:
 
 
 def evaluate_acled(nlp) -> None:
-    with open(ACLED, encoding="utf-8") as handle:
+    with open(ACLED_CSV, encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["notes"].strip()]
     groups = defaultdict(list)  # one note is often coded once per place it names
     for row in rows:
@@ -261,14 +257,11 @@ def _false_positive_kind(mention: dict, rows: list[dict]) -> str:
 
 # -- 3. FA-KES ----------------------------------------------------------------------------------------
 def evaluate_fakes(nlp, sample_size: int = 20, seed: int = 7) -> None:
-    with open(FAKES, encoding="latin1", newline="") as handle:
-        articles = [row for row in csv.DictReader(handle) if row.get("article_content")]
-    texts = [row["article_content"] for row in articles]
+    articles = [article for article in read_fa_kes() if article.body]
     mentions = []
-    for row, doc in zip(articles, nlp.pipe(texts, batch_size=16)):
-        month, day, year = (int(part) for part in row["date"].split("/"))
-        mentions.extend(extract_events(doc, {"article_id": row["unit_id"], "url": None, "source": row["source"],
-                                             "published_at": None, "published_date": dt.date(year, month, day),
+    for article, doc in zip(articles, nlp.pipe((a.body for a in articles), batch_size=16)):
+        mentions.extend(extract_events(doc, {"article_id": article.unit_id, "url": None, "source": article.source,
+                                             "published_at": None, "published_date": article.day,
                                              "text": doc.text}))
     count = len(mentions) or 1
     print(f"\nFA-KES: {len(articles)} articles, {len(mentions)} event mentions "
@@ -301,10 +294,7 @@ def main() -> int:
     parser.add_argument("--model", help="spaCy pipeline holding the NER (default: the project's)")
     parser.add_argument("--skip-fakes", action="store_true", help="leave out the FA-KES run (the slowest)")
     args = parser.parse_args()
-    missing = [path for path in (SEEDS, SEEDS_GOLD, ACLED, FAKES) if not path.exists()]
-    if missing:
-        print(f"error: {missing[0]} not found: the evaluation reads ../shared beside the repository", file=sys.stderr)
-        return 2
+    require(SEEDS, SEEDS_GOLD, ACLED_CSV, FA_KES_CSV)
     nlp = _pipeline(args.model)
     seeds_ok = evaluate_seeds(nlp)
     evaluate_acled(nlp)

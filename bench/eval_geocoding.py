@@ -18,13 +18,11 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
-from pathlib import Path
 
+from bench.shared_data import ACLED_CSV, EVAL, require
 from transforms.gazetteer import Gazetteer, Place
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-ACLED_CSV = SHARED / "data" / "acled_syria_territory" / "acled_syria_territory_changes.csv"
-SEEDS_GOLD = SHARED / "eval" / "seeds_gold.jsonl"
+SEEDS_GOLD = EVAL / "seeds_gold.jsonl"
 DISTANCES_KM = (10, 25)
 EARTH_RADIUS_KM = 6371.0
 FAILURES_SHOWN = 15
@@ -100,9 +98,7 @@ def report_seed_places(gazetteer: Gazetteer) -> None:
 
 
 def main() -> int:
-    if not ACLED_CSV.exists() or not SEEDS_GOLD.exists():
-        print(f"error: evaluation data not found under {SHARED}", file=sys.stderr)
-        return 2
+    require(ACLED_CSV, SEEDS_GOLD)
     Gazetteer.load()  # compile the cache first, so the timing below is a worker's load
     gazetteer, seconds, allocated = load_gazetteer()
     print(f"load {seconds:.2f} s; index arrays {gazetteer.nbytes / 1e6:.1f} MB; "

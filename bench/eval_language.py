@@ -11,7 +11,6 @@ Ukrainian would score if Kazakh were left in lingua's set (the reason it is not)
 
 from __future__ import annotations
 
-import csv
 import multiprocessing
 import os
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from lingua import Language, LanguageDetectorBuilder
 
+from bench.shared_data import DATA, FA_KES_CSV, read_fa_kes, require
 from transforms.language import (
     ARTICLE_PREFIX_CHARS,
     NEWS_LANGUAGES,
@@ -28,9 +28,7 @@ from transforms.language import (
     detect_language,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-LANGID = SHARED / "data" / "langid"
-FA_KES = SHARED / "data" / "fa_kes" / "FA-KES-Dataset.csv"
+LANGID = DATA / "langid"
 
 # File stem -> the code a correct answer carries (both Kurdish dialects are 'ku').
 SENTENCE_FILES = {
@@ -51,9 +49,7 @@ def read_sentences(stem: str) -> list[str]:
 
 
 def read_fa_kes_articles() -> list[str]:
-    with FA_KES.open(encoding="latin1", newline="") as handle:
-        rows = csv.DictReader(handle)
-        return [row["article_content"] for row in rows if row["article_content"].strip()]
+    return [article.body for article in read_fa_kes() if article.body.strip()]
 
 
 def resident_mebibytes() -> float:
@@ -150,11 +146,7 @@ def report_ukrainian_with_kazakh(ukrainian: list[str]) -> None:
 
 
 def main() -> int:
-    missing = [path for path in (LANGID, FA_KES) if not path.exists()]
-    if missing:
-        missing_list = ", ".join(map(str, missing))
-        print(f"eval_language: reference data not found: {missing_list}", file=sys.stderr)
-        return 2
+    require(LANGID, FA_KES_CSV)
     sentences = {stem: read_sentences(stem) for stem in SENTENCE_FILES}
     fa_kes = read_fa_kes_articles()
     all_met = True

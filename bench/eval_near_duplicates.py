@@ -19,7 +19,6 @@ duplicate_links -> canonical_of over the whole corpus.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import pickle
 import random
@@ -28,11 +27,11 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
+from bench.shared_data import FA_KES_CSV, FaKesArticle, read_fa_kes, require
 from transforms.near_duplicates import (
     Candidate,
     MinHasher,
@@ -41,7 +40,6 @@ from transforms.near_duplicates import (
     normalised_words,
 )
 
-FA_KES_CSV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "fa_kes" / "FA-KES-Dataset.csv"
 
 SEED = 20240611
 BASES_SAMPLED = 240
@@ -117,26 +115,10 @@ class Article:
         return (self.published, self.item_id)
 
 
-@dataclass
-class Story:
-    title: str
-    body: str
-    day: datetime
-    place: str
-
-
-def load_fa_kes() -> list[Story]:
-    with FA_KES_CSV.open(encoding="latin1", newline="") as handle:
-        return [
-            Story(row["article_title"], row["article_content"], datetime.strptime(row["date"], "%m/%d/%Y"), row["location"])
-            for row in csv.DictReader(handle)
-        ]
-
-
 # --- ground truth for FA-KES pairs ------------------------------------------------------------------
 
 
-def label_fa_kes_pairs(stories: list[Story]) -> tuple[set, set]:
+def label_fa_kes_pairs(stories: list[FaKesArticle]) -> tuple[set, set]:
     """Pairs (row, row) of FA-KES copies and of rewritten wire stories, by exact shingle containment
     |A & B| / min(|A|, |B|); containment, not Jaccard, so that a truncated copy still counts as a copy."""
     shingle_sets = []
@@ -163,7 +145,7 @@ def sentences_of(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
-def boilerplate(rng: random.Random, day: datetime) -> tuple[str, str]:
+def boilerplate(rng: random.Random, day: date) -> tuple[str, str]:
     outlet = rng.choice(OUTLETS)
     fill = dict(outlet=outlet, date=day.strftime("%d %B %Y"), year=day.year)
     header = "\n".join(line.format(**fill) for line in rng.sample(HEADER_LINES, rng.randint(1, 2)))
@@ -216,7 +198,7 @@ def truncate(body: str, rng: random.Random) -> str:
     return " ".join(words[: max(1, round(len(words) * rng.uniform(0.6, 0.9)))])
 
 
-def syndicated_variant(story: Story, transforms: tuple[str, ...], rng: random.Random) -> str:
+def syndicated_variant(story: FaKesArticle, transforms: tuple[str, ...], rng: random.Random) -> str:
     title, body = story.title, story.body
     if "truncate" in transforms:
         body = truncate(body, rng)
@@ -231,11 +213,11 @@ def syndicated_variant(story: Story, transforms: tuple[str, ...], rng: random.Ra
     return text
 
 
-def later(day: datetime, rng: random.Random) -> str:
-    return (day + timedelta(hours=rng.randint(1, 72))).isoformat()
+def later(day: date, rng: random.Random) -> str:
+    return (datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(1, 72))).isoformat()
 
 
-def build_corpus(stories: list[Story], hard_negatives: list[tuple[int, int]]) -> list[Article]:
+def build_corpus(stories: list[FaKesArticle], hard_negatives: list[tuple[int, int]]) -> list[Article]:
     rng = random.Random(SEED)
     corpus = [
         Article(f"fakes-{row:03d}", f"{s.title}\n{s.body}", s.day.isoformat(), row, "fa-kes") for row, s in enumerate(stories)
@@ -383,14 +365,12 @@ def run(corpus: list[Article], truth: Truth, num_perm: int, shingle_size: int, t
 
 
 def main() -> int:
-    if not FA_KES_CSV.is_file():
-        print(f"FA-KES not found at {FA_KES_CSV}; this benchmark needs ../shared/data/fa_kes.", file=sys.stderr)
-        return 2
-    stories = load_fa_kes()
+    require(FA_KES_CSV)
+    stories = read_fa_kes()
     copies, rewrites = label_fa_kes_pairs(stories)
     identical = sum(1 for a, b in copies if stories[a].body == stories[b].body)
     distinct = [p for p in itertools.combinations(range(len(stories)), 2) if p not in copies and p not in rewrites]
-    same_place = [(a, b) for a, b in distinct if stories[a].place == stories[b].place]
+    same_place = [(a, b) for a, b in distinct if stories[a].location == stories[b].location]
     same_day_place = [(a, b) for a, b in same_place if stories[a].day == stories[b].day]
     same_place_other_day = [(a, b) for a, b in same_place if stories[a].day != stories[b].day]
     corpus = build_corpus(stories, same_day_place)

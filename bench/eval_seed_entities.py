@@ -14,11 +14,9 @@ import json
 import re
 import sys
 import time
-from pathlib import Path
+from bench.shared_data import EVAL, SEEDS, require
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
-GOLD = SHARED / "eval" / "seeds_gold.jsonl"
+GOLD = EVAL / "seeds_gold.jsonl"
 
 
 def gold_items(record: dict) -> tuple[list[tuple[str, str]], list[str]]:
@@ -76,9 +74,7 @@ def main() -> int:
     parser.add_argument("--spacy-model", default=None, help="installed spaCy pipeline instead of the CoNLL model")
     parser.add_argument("--speed-words", type=int, default=20000, help="words of seed text per speed run")
     args = parser.parse_args()
-    if not GOLD.is_file() or not any(SEEDS.glob("*.txt")):
-        print(f"error: seed articles or gold file missing under {SHARED}", file=sys.stderr)
-        return 1
+    require(GOLD, SEEDS)
 
     import spacy
 

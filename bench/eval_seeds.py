@@ -12,13 +12,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.shared_data import EVAL, SEEDS, require
 from pipeline.main import EXIT_OK, main as run_pipeline
 from tests.avro_files import read_records
 from transforms.normalize import normalize_text
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
-BOILERPLATE_GOLD = SHARED / "eval" / "seeds_boilerplate.json"
+BOILERPLATE_GOLD = EVAL / "seeds_boilerplate.json"
 
 
 def check_boilerplate(articles: dict[str, dict]) -> int:
@@ -46,9 +45,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", help="where the pipeline writes (default: a temporary folder)")
     args = parser.parse_args()
-    if not SEEDS.is_dir():
-        print(f"error: {SEEDS} not found: the evaluation reads ../shared beside the repository", file=sys.stderr)
-        return 2
+    require(SEEDS, BOILERPLATE_GOLD)
     output = Path(args.output or tempfile.mkdtemp(prefix="seeds-"))
     if run_pipeline(["run", "--input", str(SEEDS), "--output", str(output)]) != EXIT_OK:
         return 1

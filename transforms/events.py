@@ -201,10 +201,11 @@ class ArticleReader:
         """A place an event can happen in: not a country, not a demonym the model took for a place."""
         if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text):
             return False
-        following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-        if following is not None and following.lower_ in self.rules.generic_actors:
-            return False  # 'Sunni militants', 'Aleppo rebels': it describes an actor
-        return ent._.place is None or ent._.place.feature != COUNTRY_FEATURE
+        return not self.describes_actor(ent) and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
+
+    def describes_actor(self, name: Span) -> bool:
+        """'Sunni militants', 'Aleppo rebels': a name before an actor noun describes the actor."""
+        return name.end < len(self.doc) and self.doc[name.end].lower_ in self.rules.generic_actors
 
     def names_actor(self, text: str) -> bool:
         """'Syrian', 'US': a demonym or actor name that a model may have taken for a place."""
@@ -355,7 +356,8 @@ class SentenceReader:
         mark at all: a PER/ORG/MISC entity, or a run of capitalised words, that names no actor."""
         ent = self.reader.ents_at.get(index)
         if ent is not None:
-            if ent.start == index and ent.label_ in NAME_LABELS and not self.reader.names_actor(ent.text):
+            if ent.start == index and ent.label_ in NAME_LABELS and not self.reader.names_actor(ent.text) \
+                    and not self.reader.describes_actor(ent):
                 return ent
             return None
         end = index
@@ -364,7 +366,8 @@ class SentenceReader:
                 or end > index and self.doc[end].lower_ in ("al", "-") and end + 1 < self.sentence.end
                 and self.doc[end + 1].is_title):
             end += 1
-        if end == index or index == self.sentence.start or self.reader.names_actor(self.doc[index:end].text):
+        if end == index or index == self.sentence.start or self.reader.names_actor(self.doc[index:end].text) \
+                or self.reader.describes_actor(self.doc[index:end]):
             return None
         return self.doc[index:end]
 
@@ -511,6 +514,8 @@ class SentenceReader:
     def certainty(self, trigger: Trigger) -> str | None:
         """reported, claimed or hypothetical; None when the sentence denies the event."""
         doc, rules = self.doc, self.rules
+        if trigger.rule.frame == MODIFIER:
+            return REPORTED  # 'the IS-held town' states who holds it, whatever the clause says of it
         start = self.clause_start(trigger)
         if _phrase_within(doc, max(start, trigger.start - rules.negation_window), trigger.start, rules.negation):
             return None

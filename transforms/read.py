@@ -6,7 +6,6 @@ decoded here: decoding and parsing are the parse stage's job, so their failures 
 """
 import gzip
 import json
-import logging
 import os
 import posixpath
 import zlib

@@ -1,0 +1,160 @@
+"""Event mentions read from sentences written for these tests (the facts are real, the wording ours).
+
+They run on get_nlp(): with the project's NER model when it is trained, else on the dictionary and
+gazetteer rules alone; every place used is one the gazetteer or the extension file knows.
+"""
+import datetime as dt
+
+import pytest
+
+from transforms.events import extract_events
+from transforms.nlp import get_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_nlp()
+
+
+def events(nlp, text, published=dt.date(2017, 10, 5)):
+    doc = nlp(text)
+    article = {"article_id": "test", "url": None, "source": "test", "published_at": None,
+               "published_date": published, "text": text}
+    return extract_events(doc, article)
+
+
+def summary(mentions):
+    return {(m["event_type"], m["place"]["name"], m["gaining_actor"], m["certainty"]) for m in mentions}
+
+
+def only(mentions):
+    assert len(mentions) == 1, [(m["event_type"], m["place"]["name"]) for m in mentions]
+    return mentions[0]
+
+
+def test_active_capture_with_losing_actor_and_allies(nlp):
+    mention = only(events(nlp, "U.S.-backed Iraqi forces have recaptured the town of Hawija from ISIS."))
+    assert (mention["event_type"], mention["place"]["name"]) == ("CAPTURE", "Hawija")
+    assert mention["gaining_actor"] == "IRAQI_GOVERNMENT"
+    assert mention["losing_actor"] == "ISLAMIC_STATE"
+    assert mention["allies"] == ["US_COALITION"]
+    assert mention["place"]["resolved"] and mention["place"]["country"] == "IQ"
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2017, 10, 5), "day")
+
+
+def test_passive_voice(nlp):
+    mention = only(events(nlp, "In June, Mosul was captured by Islamic State militants.", dt.date(2014, 9, 1)))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "CAPTURE", "Mosul", "ISLAMIC_STATE")
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2014, 6, 1), "month")
+
+
+def test_fell_to(nlp):
+    mention = only(events(nlp, "Hawija fell to Iraqi forces on Thursday."))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["event_date"]) == (
+        "Hawija", "IRAQI_GOVERNMENT", dt.date(2017, 10, 5))
+
+
+def test_coordinated_places_give_one_mention_each(nlp):
+    mentions = events(nlp, "Earlier this week, the SDF gained control of the villages of Darwish and Ameriya.",
+                      dt.date(2018, 6, 17))
+    assert summary(mentions) == {("CAPTURE", "Darwish", "SDF", "reported"), ("CAPTURE", "Ameriya", "SDF", "reported")}
+    assert {(m["event_date"], m["date_precision"]) for m in mentions} == {(dt.date(2018, 6, 11), "week")}
+
+
+def test_backed_by_gives_allies_not_the_subject(nlp):
+    mention = only(events(nlp, "Iraqi security forces backed by Shiite militias yesterday broke the siege of "
+                               "Amerli by Islamic State militants.", dt.date(2014, 9, 1)))
+    assert (mention["event_type"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "SIEGE_BROKEN", "IRAQI_GOVERNMENT", "ISLAMIC_STATE")
+    assert mention["allies"] == ["PMF"]
+    assert mention["event_date"] == dt.date(2014, 8, 31)
+
+
+def test_subject_from_previous_sentence(nlp):
+    text = ("Iraqi security forces and Shiite militias fought the militants for weeks. "
+            "On Sunday, the forces managed to break the siege of Amerli.")
+    mention = only(events(nlp, text, dt.date(2014, 9, 1)))
+    assert (mention["event_type"], mention["gaining_actor"], mention["certainty"]) == (
+        "SIEGE_BROKEN", "IRAQI_GOVERNMENT", "reported")
+    assert mention["event_date"] == dt.date(2014, 8, 31)
+
+
+def test_nominal_capture_and_held_modifier(nlp):
+    text = "The SDF claimed to have liberated the IS-held town of Dashisha."
+    mention = only(events(nlp, text, dt.date(2018, 6, 17)))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "CAPTURE", "Dashisha", "SDF", "ISLAMIC_STATE")
+    assert mention["certainty"] == "claimed"
+    nominal = only(events(nlp, "The SDF pushed on. The liberation of Dashisha took a week.", dt.date(2018, 6, 17)))
+    assert (nominal["event_type"], nominal["place"]["name"], nominal["gaining_actor"]) == ("CAPTURE", "Dashisha", "SDF")
+
+
+def test_held_modifier_alone_is_a_hold(nlp):
+    mention = only(events(nlp, "Aid cannot reach the IS-held town of Hajin.", dt.date(2018, 6, 17)))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == ("HOLD", "Hajin", "ISLAMIC_STATE")
+
+
+def test_hold_forms(nlp):
+    assert summary(events(nlp, "ISIS still controls the border town of al-Qaim.")) == {
+        ("HOLD", "al-Qaim", "ISLAMIC_STATE", "reported")}
+    assert summary(events(nlp, "The militants of ISIS are now contained to the town of Hajin.")) == {
+        ("HOLD", "Hajin", "ISLAMIC_STATE", "reported")}
+
+
+def test_siege_and_withdrawal(nlp):
+    assert summary(events(nlp, "Islamic State militants besieged Amerli in June.", dt.date(2014, 9, 1))) == {
+        ("SIEGE", "Amerli", "ISLAMIC_STATE", "reported")}
+    withdrawal = only(events(nlp, "ISIS fighters withdrew from Raqqa on Sunday.", dt.date(2017, 10, 17)))
+    assert (withdrawal["event_type"], withdrawal["gaining_actor"], withdrawal["losing_actor"]) == (
+        "WITHDRAWAL", None, "ISLAMIC_STATE")
+    assert withdrawal["event_date"] == dt.date(2017, 10, 15)
+
+
+def test_offensive_by_a_country(nlp):
+    mention = only(events(nlp, "Iraq launched an offensive on Tal Afar last month.", dt.date(2017, 9, 5)))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "OFFENSIVE", "Tal Afar", "IRAQI_GOVERNMENT")
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2017, 8, 1), "month")
+
+
+def test_advance_towards_is_an_offensive(nlp):
+    mention = only(events(nlp, "Iraqi forces advance towards Hawija on Wednesday."))
+    assert (mention["event_type"], mention["place"]["name"], mention["event_date"]) == (
+        "OFFENSIVE", "Hawija", dt.date(2017, 10, 4))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Iraqi forces appear poised to retake Mosul.",
+    "Iraqi forces plan to recapture Mosul.",
+    "Iraqi forces will capture Mosul.",
+    "The Iraqi army launched an operation to liberate Mosul.",
+])
+def test_hypothetical(nlp, sentence):
+    assert {m["certainty"] for m in events(nlp, sentence)} == {"hypothetical"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Iraqi forces have not yet entered Mosul.",
+    "Iraqi forces failed to capture Mosul.",
+])
+def test_negation_gives_no_event(nlp, sentence):
+    assert events(nlp, sentence) == []
+
+
+def test_anaphor_resolves_to_the_last_city(nlp):
+    text = "Fighting went on in Mosul for months. Iraqi troops finally entered the city on Sunday."
+    mention = only(events(nlp, text))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "CAPTURE", "Mosul", "IRAQI_GOVERNMENT")
+
+
+def test_place_near_another_is_not_the_event_place(nlp):
+    assert events(nlp, "Iraqi forces captured the area north of Baghdad.") == []
+
+
+def test_evidence_offsets_point_at_the_sentence(nlp):
+    text = "Aid arrived. Iraqi forces recaptured Hawija from ISIS on Thursday."
+    evidence = only(events(nlp, text))["evidence"]
+    assert text[evidence["start"]:evidence["end"]] == evidence["sentence"]
+    assert evidence["sentence"].startswith("Iraqi forces") and evidence["certainty"] == "reported"
