@@ -17,7 +17,7 @@ from pipeline import publish, query
 from pipeline.graph import build_pipeline
 from pipeline.options import ControlPipelineOptions
 from pipeline.summary import RunSummary, counter_totals
-from transforms.read import expand_input, is_ignored
+from transforms.read import article_files
 
 log = logging.getLogger("conflict_control")
 
@@ -47,8 +47,7 @@ def check_inputs(inputs: list[str] | None) -> None:
     if not inputs:
         raise UsageError("no input: give --input PATH (a file, folder or glob of articles)")
     for path in inputs:
-        matched = [m.path for r in FileSystems.match([expand_input(path)]) for m in r.metadata_list]
-        if not any(not is_ignored(p) for p in matched):
+        if not article_files(path):
             raise UsageError(f"--input {path}: no article file found there; check the path, or quote the glob "
                              f"so that the shell does not expand it")
 

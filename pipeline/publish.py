@@ -9,19 +9,14 @@ With PUBSUB_EMULATOR_HOST set (see scripts/pubsub_server.sh) the client talks to
 import argparse
 import concurrent.futures
 import contextlib
-import gzip
 import json
 import os
-import posixpath
 import re
 import sys
 import time
-import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 from google.api_core import exceptions, retry
 from google.auth.exceptions import DefaultCredentialsError
 from google.cloud import pubsub_v1
@@ -29,8 +24,7 @@ from google.cloud.pubsub_v1.types import PublisherOptions
 
 from transforms import dates
 from transforms.parse import pick, record_fields
-from transforms.read import (DEFAULT_MAX_RECORD_BYTES, SIDECAR_NAME, expand_input, input_format, is_gzip,
-                             is_ignored, iter_lines, parse_sidecar, read_capped)
+from transforms.read import FileRecordReader, Unreadable, article_files
 from transforms.records import RecordError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -91,8 +85,7 @@ def input_files(inputs: Iterable[str]) -> list[str]:
     """Every article file the inputs name, each once, in a stable order; an input naming none is an error."""
     paths = set()
     for path in inputs:
-        matched = [m.path for result in FileSystems.match([expand_input(path)]) for m in result.metadata_list]
-        articles = [p for p in matched if not is_ignored(p)]
+        articles = article_files(path)
         if not articles:
             raise PublishUsageError(f"--input {path}: no article file found there; check the path, or quote the "
                                     f"glob so that the shell does not expand it")
@@ -100,51 +93,11 @@ def input_files(inputs: Iterable[str]) -> list[str]:
     return sorted(paths)
 
 
-@dataclass
-class ArticleFileReader:
-    """Raw records from article files, split the way the batch reader splits them."""
-    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
-    _sidecars: dict[str, dict[str, dict]] = field(default_factory=dict)
-
-    def records(self, path: str) -> Iterator[dict | Skipped]:
-        fmt = input_format(path)
-        if fmt is None:
-            yield Skipped(path, "not a supported input (.jsonl, .json, .ndjson, .txt, .html, .htm, optionally .gz)")
-            return
-        try:
-            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
-                stream = gzip.GzipFile(fileobj=raw) if is_gzip(path) else raw
-                if fmt == "jsonl":
-                    for number, data, size in iter_lines(stream, self.max_record_bytes):
-                        yield self._record(f"{path}:{number}", fmt, data, size, {})
-                else:
-                    data, size = read_capped(stream, self.max_record_bytes + 1)
-                    yield self._record(path, fmt, data, size, self._sidecar_fields(path))
-        except (OSError, EOFError, zlib.error) as error:
-            yield Skipped(path, f"cannot be read past this point: {error}")
-
-    def _record(self, origin: str, fmt: str, data: bytes, size: int, fields: dict) -> dict | Skipped:
-        if size > self.max_record_bytes:
-            return Skipped(origin, f"record is {size:,} bytes, over the limit of {self.max_record_bytes:,}")
-        return {"origin": origin, "input_format": fmt, "payload": data, "fields": fields}
-
-    def _sidecar_fields(self, path: str) -> dict:
-        folder, name = posixpath.split(path)
-        if folder not in self._sidecars:
-            try:
-                with FileSystems.open(FileSystems.join(folder, SIDECAR_NAME),
-                                      compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-                    self._sidecars[folder] = parse_sidecar(handle.read())
-            except OSError:  # no sidecar: the files carry no metadata of their own
-                self._sidecars[folder] = {}
-        return dict(self._sidecars[folder].get(name, {}))
-
-
-def article_messages(paths: Iterable[str], reader: ArticleFileReader) -> Iterator[Message | Skipped]:
+def article_messages(paths: Iterable[str], reader: FileRecordReader) -> Iterator[Message | Skipped]:
     for path in paths:
         for record in reader.records(path):
-            if isinstance(record, Skipped):
-                yield record
+            if isinstance(record, Unreadable):
+                yield Skipped(record.origin, record.message)
                 continue
             try:
                 yield article_message(record)
@@ -297,7 +250,7 @@ def publish(args: argparse.Namespace) -> str:
     ensure_topic(publisher, args.topic, args.create_topic, args.timeout)
     started = time.monotonic()
     pacer = Pacer(args.rate) if args.rate else None
-    tally = publish_messages(publisher, args.topic, article_messages(paths, ArticleFileReader()), pacer,
+    tally = publish_messages(publisher, args.topic, article_messages(paths, FileRecordReader()), pacer,
                              args.timeout)
     publisher.stop()
     line = summary_line(tally, args.topic, time.monotonic() - started)

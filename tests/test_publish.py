@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from pipeline.publish import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, ArticleFileReader, Message, Pacer, Skipped,
+from pipeline.publish import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Message, Pacer, Skipped,
                               add_arguments, article_messages, publish_command, published_attribute)
+from transforms.read import FileRecordReader
 from tests.corpus import DASHISHA, HAWIJA, MANBIJ, article, write_jsonl
 from tests.pubsub import SERVER_SCRIPT, build_server, pull_messages
 
@@ -39,7 +40,7 @@ def write_corpus(folder):
 def messages_of(folder, reader=None) -> dict[str, Message | Skipped]:
     paths = sorted(str(p) for p in folder.rglob("*") if p.is_file() and p.name != "metadata.jsonl")
     return {m.attributes["origin"] if isinstance(m, Message) else m.origin: m
-            for m in article_messages(paths, reader or ArticleFileReader())}
+            for m in article_messages(paths, reader or FileRecordReader())}
 
 
 def test_each_input_format_becomes_a_json_message_with_origin_and_event_time(tmp_path):
@@ -74,7 +75,7 @@ def test_records_that_hold_no_article_are_skipped_with_the_reason(tmp_path):
     write_jsonl(tmp_path / "feed.jsonl", [article(), b"{not json", b"[1, 2]", article(text="x" * 500)])
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "latin1.txt").write_bytes("Koban\xe9".encode("latin-1"))
-    messages = messages_of(tmp_path, ArticleFileReader(max_record_bytes=300))
+    messages = messages_of(tmp_path, FileRecordReader(max_record_bytes=300))
     assert isinstance(messages[f"{tmp_path}/feed.jsonl:1"], Message)
     reasons = {origin: m.reason for origin, m in messages.items() if isinstance(m, Skipped)}
     assert set(reasons) == {f"{tmp_path}/feed.jsonl:{n}" for n in (2, 3, 4)} | {
@@ -89,7 +90,7 @@ def test_records_that_hold_no_article_are_skipped_with_the_reason(tmp_path):
 def test_truncated_gzip_is_skipped_not_fatal(tmp_path):
     data = gzip.compress(b"\n".join(json.dumps(article(text=f"{HAWIJA} {n}")).encode() for n in range(50)))
     (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
-    messages = list(article_messages([str(tmp_path / "cut.jsonl.gz")], ArticleFileReader()))
+    messages = list(article_messages([str(tmp_path / "cut.jsonl.gz")], FileRecordReader()))
     assert isinstance(messages[-1], Skipped) and "cannot be read" in messages[-1].reason
 
 

@@ -9,7 +9,7 @@ import json
 import os
 import posixpath
 import zlib
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, NamedTuple
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -90,8 +90,78 @@ def parse_sidecar(lines: bytes) -> dict[str, dict]:
     return mapping
 
 
+class Unreadable(NamedTuple):
+    """A record (or the rest of a file) that cannot be read: the reason, and the bytes that could be."""
+
+    origin: str
+    input_format: str | None
+    kind: str  # unsupported_file_type, too_large, unreadable_file
+    message: str
+    head: bytes
+    size: int
+
+
+def open_unbuffered(path: str) -> BinaryIO:
+    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+
+
+class FileRecordReader:
+    """Splits one article file into raw records, the same way for the pipeline and for `publish`.
+
+    `open_file(path)` opens a file's bytes (Beam's FileSystems by default, so gs:// works); sidecar
+    metadata is read once per folder.
+    """
+
+    def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES, head_bytes: int = DEFAULT_PAYLOAD_BYTES,
+                 open_file=open_unbuffered):
+        self.max_record_bytes, self.head_bytes, self.open_file = max_record_bytes, head_bytes, open_file
+        self._sidecars: dict[str, dict[str, dict]] = {}
+
+    def records(self, path: str) -> Iterator[dict | Unreadable]:
+        fmt = input_format(path)
+        if fmt is None:
+            with self.open_file(path) as raw:
+                head, size = read_capped(raw, self.head_bytes)
+            yield Unreadable(path, None, "unsupported_file_type", f"{path}: not a supported input (.jsonl, .json, "
+                             f".ndjson, .txt, .html, .htm, optionally .gz)", head, size)
+            return
+        try:
+            with self.open_file(path) as raw:
+                stream = gzip.GzipFile(fileobj=raw) if is_gzip(path) else raw
+                if fmt == "jsonl":
+                    for number, data, size in iter_lines(stream, self.max_record_bytes):
+                        yield self._record(f"{path}:{number}", fmt, data, size, {})
+                else:
+                    data, size = read_capped(stream, self.max_record_bytes + 1)
+                    yield self._record(path, fmt, data, size, self._sidecar_fields(path))
+        except (OSError, EOFError, zlib.error) as error:
+            yield Unreadable(path, fmt, "unreadable_file", f"{path}: cannot be read past this point: {error}", b"", 0)
+
+    def _record(self, origin: str, fmt: str, data: bytes, size: int, fields: dict) -> dict | Unreadable:
+        if size > self.max_record_bytes:
+            return Unreadable(origin, fmt, "too_large", f"record is {size:,} bytes, over the limit of "
+                              f"{self.max_record_bytes:,} (raise --max_record_bytes to accept it)", data, size)
+        return {"origin": origin, "input_format": fmt, "payload": data, "fields": fields}
+
+    def _sidecar_fields(self, path: str) -> dict:
+        folder, name = posixpath.split(path)
+        if folder not in self._sidecars:
+            try:
+                with self.open_file(FileSystems.join(folder, SIDECAR_NAME)) as handle:
+                    self._sidecars[folder] = parse_sidecar(handle.read())
+            except OSError:  # no sidecar: the files carry no metadata of their own
+                self._sidecars[folder] = {}
+        return dict(self._sidecars[folder].get(name, {}))
+
+
+def article_files(path: str) -> list[str]:
+    """The article files an input (file, folder or glob) names, sidecars and hidden files left out."""
+    matched = [m.path for result in FileSystems.match([expand_input(path)]) for m in result.metadata_list]
+    return [p for p in matched if not is_ignored(p)]
+
+
 class ReadFileRecords(beam.DoFn):
-    """Splits a matched file into raw records; a record over the size cap is a dead letter."""
+    """Splits a matched file into raw records; what cannot be read becomes a dead letter."""
 
     def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
                  payload_limit: int = DEFAULT_PAYLOAD_BYTES):
@@ -100,68 +170,21 @@ class ReadFileRecords(beam.DoFn):
         self.payload_limit = payload_limit
         self.files = Metrics.counter("read", "files")
         self.records = Metrics.counter("read", "records")
-        self._sidecars: dict[str, dict[str, dict]] = {}
 
-    def process(self, readable: fileio.ReadableFile):
-        path = readable.metadata.path
+    def setup(self):
+        self.reader = FileRecordReader(self.max_record_bytes, self.payload_limit)
+
+    def process(self, path: str):
         self.files.inc()
-        fmt = input_format(path)
-        if fmt is None:
-            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as raw:
-                head, size = read_capped(raw, self.payload_limit)
-            yield self._dead(path, None, "unsupported_file_type",
-                             f"{path}: not a supported input (.jsonl, .json, .ndjson, .txt, .html, .htm, "
-                             f"optionally .gz)", head, size)
-            return
-        try:
-            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as raw:
-                stream = gzip.GzipFile(fileobj=raw) if is_gzip(path) else raw
-                if fmt == "jsonl":
-                    yield from self._json_lines(path, stream)
-                else:
-                    yield from self._whole_file(path, fmt, stream)
-        except (OSError, EOFError, zlib.error) as error:
-            yield self._dead(path, fmt, "unreadable_file", f"{path}: cannot be read past this point: {error}",
-                             b"", 0)
-
-    def _json_lines(self, path: str, stream: BinaryIO):
-        for number, data, size in iter_lines(stream, self.max_record_bytes):
-            origin = f"{path}:{number}"
-            if size > self.max_record_bytes:
-                yield self._too_large(origin, "jsonl", data, size)
+        for record in self.reader.records(path):
+            self.records.inc()
+            if isinstance(record, Unreadable):
+                count_reason("read", DEAD_LETTER, record.kind)
+                raw = {"origin": record.origin, "input_format": record.input_format, "payload": record.head}
+                yield TaggedOutput(DEAD_LETTER, dead_letter(
+                    "read", record.kind, record.message, raw, self.payload_limit, record.size))
             else:
-                self.records.inc()
-                yield {"origin": origin, "input_format": "jsonl", "payload": data, "fields": {}}
-
-    def _whole_file(self, path: str, fmt: str, stream: BinaryIO):
-        data, size = read_capped(stream, self.max_record_bytes + 1)
-        if size > self.max_record_bytes:
-            yield self._too_large(path, fmt, data, size)
-            return
-        self.records.inc()
-        yield {"origin": path, "input_format": fmt, "payload": data, "fields": self._sidecar_fields(path)}
-
-    def _sidecar_fields(self, path: str) -> dict:
-        folder, name = posixpath.split(path)
-        if folder not in self._sidecars:
-            sidecar = FileSystems.join(folder, SIDECAR_NAME)
-            try:
-                with FileSystems.open(sidecar, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-                    self._sidecars[folder] = parse_sidecar(handle.read())
-            except (OSError, IOError):  # no sidecar: the files carry no metadata of their own
-                self._sidecars[folder] = {}
-        return dict(self._sidecars[folder].get(name, {}))
-
-    def _too_large(self, origin: str, fmt: str, head: bytes, size: int):
-        return self._dead(origin, fmt, "too_large",
-                          f"record is {size:,} bytes, over the limit of {self.max_record_bytes:,} "
-                          f"(raise --max_record_bytes to accept it)", head, size)
-
-    def _dead(self, origin, fmt, kind, message, head, size):
-        self.records.inc()
-        count_reason("read", DEAD_LETTER, kind)
-        record = {"origin": origin, "input_format": fmt, "payload": head}
-        return TaggedOutput(DEAD_LETTER, dead_letter("read", kind, message, record, self.payload_limit, size))
+                yield record
 
 
 class ReadArticleFiles(beam.PTransform):
@@ -181,6 +204,5 @@ class ReadArticleFiles(beam.PTransform):
             | "FilePaths" >> beam.Map(lambda metadata: metadata.path)
             | "DropSidecarsAndHidden" >> beam.Filter(lambda path: not is_ignored(path))
             | "EachFileOnce" >> beam.Distinct()
-            | "OpenFiles" >> fileio.ReadMatches()
             | "SplitRecords" >> beam.ParDo(ReadFileRecords(self.max_record_bytes, self.payload_limit))
             .with_outputs(DEAD_LETTER, main="articles"))
