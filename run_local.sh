@@ -26,5 +26,13 @@ fi
 
 python -m pipeline.main run "${inputs[@]}" --output "$output" ${rest[@]+"${rest[@]}"}
 echo
-echo "output files:"
-(cd "$output" && find . -name '*.avro' | sort | sed 's|^\./|  |')
+echo "output folders (Avro part files per kind, partitioned by date=YYYY-MM-DD):"
+for kind in articles duplicates filtered dead_letter events control changes; do
+  [ -d "$output/$kind" ] || continue
+  printf '  %-12s %3d files in %3d partitions\n' "$kind/" "$(find "$output/$kind" -name '*.avro' | wc -l)" \
+    "$(find "$output/$kind" -mindepth 1 -maxdepth 1 -type d | wc -l)"
+done
+echo
+if [ -d "$output/control" ]; then
+  python -m pipeline.main control --output "$output" --as-of "$(date -u +%F)"
+fi
