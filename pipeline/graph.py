@@ -1,23 +1,26 @@
 """The pipeline graph: read -> parse -> clean -> drop duplicates -> language -> NER and events
--> assemble events -> write.
+-> assemble events -> fold control -> write. The same graph runs live (Pub/Sub in, streaming): the source,
+the duplicate state, the windows of the event stages and the file writes switch to their live forms.
 
 Each stage splits off what does not go on (dead letters, filtered articles, duplicates); those are
 collected and written beside the articles, so every record read ends in exactly one output.
 """
+import json
 from collections import defaultdict
 
 import apache_beam as beam
 
 from transforms.clean import CleanArticles
-from transforms.dedupe import DropExactDuplicates, DropNearDuplicates
+from transforms.dedupe import DropExactDuplicates, DropNearDuplicates, DropNearDuplicatesStreaming
 from transforms.assembly import AssembleEvents, place_key
 from transforms.control import CHANGES, FoldControl
 from transforms.entities import MENTIONS, ExtractEntitiesAndEvents
 from transforms.language import IdentifyLanguage
 from transforms.near_duplicates import MinHasher
 from transforms.parse import ParseArticle
-from transforms.read import ReadArticleFiles
+from transforms.read import ReadArticleFiles, ReadArticleMessages
 from transforms.records import DEAD_LETTER, DUPLICATES, FILTERED
+from transforms.windows import StampEventTime, daily_windows
 from transforms.write import WriteAvroPartitions
 
 #: Where every input record ends: exactly one of these outputs.
@@ -38,7 +41,7 @@ def publication_day(article: dict):
 
 
 def event_order(event: dict) -> tuple:
-    return (event["event_id"],)
+    return event["event_id"], event["revision"]
 
 
 def event_day(event: dict):
@@ -46,11 +49,11 @@ def event_day(event: dict):
 
 
 def state_order(state: dict) -> tuple:
-    return place_key(state["place"]), state["window_date"]
+    return place_key(state["place"]), state["window_date"], state["revision"]
 
 
 def change_order(change: dict) -> tuple:
-    return (change["change_id"],)
+    return change["change_id"], change["revision"]
 
 
 class _SideOutputs:
@@ -69,26 +72,56 @@ class _SideOutputs:
         return tuple(self.parts[tag]) | label >> beam.Flatten()
 
 
+def is_live(options) -> bool:
+    """Live mode: a Pub/Sub input, which makes the pipeline a streaming one."""
+    return bool(options.input_subscription or options.input_topic)
+
+
+def change_message(change: dict) -> bytes:
+    """A ControlChange as the JSON body of an alert message."""
+    return json.dumps(change, default=str, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
 def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
     """Add the whole graph to `pipeline`; returns each outcome's PCollection of written file paths."""
+    live = is_live(options)
     side = _SideOutputs()
     payload_limit = options.dead_letter_payload_bytes
-    raw = side.take(pipeline | "ReadFiles" >> ReadArticleFiles(
-        options.input, options.max_record_bytes, payload_limit), DEAD_LETTER)
+    hasher = MinHasher(threshold=options.near_duplicate_threshold)
+    if live:
+        source = ReadArticleMessages(options.input_subscription, options.input_topic, options.max_record_bytes,
+                                     payload_limit)
+    else:
+        source = ReadArticleFiles(options.input, options.max_record_bytes, payload_limit)
+    raw = side.take(pipeline | "Read" >> source, DEAD_LETTER)
     articles = side.take(raw | "Parse" >> beam.ParDo(ParseArticle(payload_limit)).with_outputs(
         DEAD_LETTER, FILTERED, main=MAIN), DEAD_LETTER, FILTERED)
+    # A run has no end live, so no line can be counted across all of its articles.
     articles = side.take(articles | "Clean" >> CleanArticles(
-        options.repeated_line_min_articles, payload_limit), DEAD_LETTER, FILTERED)
-    articles = side.take(articles | "DropExactDuplicates" >> DropExactDuplicates(), DUPLICATES)
-    articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicates(
-        MinHasher(threshold=options.near_duplicate_threshold)), DUPLICATES)
+        0 if live else options.repeated_line_min_articles, payload_limit), DEAD_LETTER, FILTERED)
+    if live:  # exact copies have similarity 1 and are caught by the near-duplicate state
+        articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicatesStreaming(
+            hasher, options.duplicate_horizon_hours * 3600), DUPLICATES)
+    else:
+        articles = side.take(articles | "DropExactDuplicates" >> DropExactDuplicates(), DUPLICATES)
+        articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicates(hasher), DUPLICATES)
     articles = side.take(articles | "IdentifyLanguage" >> beam.ParDo(IdentifyLanguage(payload_limit)).with_outputs(
         DEAD_LETTER, main=MAIN), DEAD_LETTER)
     read = articles | "EntitiesAndEvents" >> ExtractEntitiesAndEvents(
         options.spacy_model, options.ner_batch_size, payload_limit)
     articles = side.take(read, DEAD_LETTER)
-    events = read[MENTIONS] | "AssembleEvents" >> AssembleEvents()
-    control = events | "FoldControl" >> FoldControl()
+    mentions = read[MENTIONS]
+    if live:
+        mentions = (mentions
+                    | "StampEventTime" >> beam.ParDo(StampEventTime(options.allowed_lateness_days))
+                    | "DailyWindows" >> daily_windows(options.early_firing_seconds, options.allowed_lateness_days))
+    events = mentions | "AssembleEvents" >> AssembleEvents()
+    control = events | "FoldControl" >> FoldControl(live)
+    if live and options.output_topic:
+        from apache_beam.io.gcp.pubsub import WriteToPubSub
+        _ = (control[CHANGES]
+             | "ChangeMessages" >> beam.Map(change_message)
+             | "PublishChanges" >> WriteToPubSub(options.output_topic))
 
     outputs = {  # kind -> (records, sort key, partition date)
         "articles": (articles, article_order, publication_day),
@@ -102,5 +135,6 @@ def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
     written = {}
     for kind, (records, order, date_of) in outputs.items():
         written[kind] = records | f"Write_{kind}" >> WriteAvroPartitions(
-            options.output, kind, order=order, date_of=date_of, num_shards=options.num_shards)
+            options.output, kind, order=order, date_of=date_of, num_shards=options.num_shards,
+            fire_every_seconds=options.early_firing_seconds if live else None)
     return written

@@ -6,12 +6,13 @@ but its counts do not add up (a record was lost: a bug to report).
 import argparse
 import logging
 import sys
+import threading
 import time
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipeline import publish, query
 from pipeline.graph import build_pipeline
@@ -62,15 +63,54 @@ def write_summary(output: str, summary: RunSummary) -> str:
     return path
 
 
-def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
-    check_unknown_flags(beam_args)
-    check_inputs(args.input)
+def check_sources(args: argparse.Namespace) -> bool:
+    """Exactly one kind of input; returns whether it is the live (Pub/Sub) one."""
+    live = bool(args.input_subscription or args.input_topic)
+    if live and (args.input or (args.input_subscription and args.input_topic)):
+        raise UsageError("give either --input (files) or one of --input_subscription / --input_topic, not both")
+    if not live:
+        check_inputs(args.input)
     if not args.output:
         raise UsageError("no output: give --output DIR")
+    return live
+
+
+def run_until_stopped(result, max_seconds: int | None) -> None:
+    """A live run goes on until Ctrl-C, or for `max_seconds`; then it is cancelled.
+
+    The wait happens on a helper thread because the DirectRunner's wait does not return once the run
+    is cancelled; a failure of the run is raised here.
+    """
+    failure = []
+
+    def wait():
+        try:
+            result.wait_until_finish()
+        except Exception as error:  # noqa: BLE001 - handed to the main thread
+            failure.append(error)
+
+    waiter = threading.Thread(target=wait, name="wait-for-pipeline", daemon=True)
+    waiter.start()
+    deadline = time.monotonic() + max_seconds if max_seconds else None
+    try:
+        while waiter.is_alive() and (deadline is None or time.monotonic() < deadline):
+            waiter.join(timeout=1.0)
+    except KeyboardInterrupt:
+        pass
+    if waiter.is_alive():
+        result.cancel()
+    if failure:
+        raise failure[0]
+
+
+def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
+    check_unknown_flags(beam_args)
+    live = check_sources(args)
     own = {name: value for name, value in vars(args).items() if name not in ("command", "handler", "input")}
-    argv = beam_args + [f"--input={path}" for path in args.input] + [
+    argv = beam_args + [f"--input={path}" for path in args.input or ()] + [
         f"--{name}={value}" for name, value in own.items() if value is not None]
     options = PipelineOptions(argv)
+    options.view_as(StandardOptions).streaming = live or options.view_as(StandardOptions).streaming
     try:
         pipeline = beam.Pipeline(options=options)
     except ValueError as error:  # an unknown --runner, for one
@@ -78,13 +118,18 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     build_pipeline(pipeline, options.view_as(ControlPipelineOptions))
     started = time.monotonic()
     result = pipeline.run()
-    result.wait_until_finish()
+    if live:
+        print(f"running live into {args.output}: Ctrl-C to stop", file=sys.stderr)
+        run_until_stopped(result, args.max_run_seconds)
+    else:
+        result.wait_until_finish()
     seconds = time.monotonic() - started
     summary = RunSummary.from_counters(counter_totals(result.metrics()))
     path = write_summary(args.output, summary)
-    print(summary.render())
+    print(summary.render(live))
     print(f"wrote {args.output} ({path}) in {seconds:.1f} s")
-    return EXIT_OK if summary.balanced else EXIT_UNBALANCED
+    # Live, records still in flight when the run is stopped are not yet written: no balance to check.
+    return EXIT_OK if live or summary.balanced else EXIT_UNBALANCED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn conflict news into a date-windowed record of who controls which place.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser(
-        "run", help="run the pipeline over article files",
-        description="Read articles, clean and de-duplicate them, and write date-partitioned Avro.",
+        "run", help="run the pipeline over article files, or live from Pub/Sub",
+        description="Read articles (files, or a Pub/Sub subscription live), clean and de-duplicate them, "
+                    "find entities and territorial-control events, and write date-partitioned Avro of "
+                    "articles, events and who controls which place.",
         epilog="Any Apache Beam option is accepted too, for example --runner=DirectRunner (the default), "
                "--direct_running_mode=multi_processing --direct_num_workers=2, or --runner=FlinkRunner.")
     ControlPipelineOptions._add_argparse_args(run)

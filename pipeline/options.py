@@ -67,3 +67,28 @@ class ControlPipelineOptions(PipelineOptions):
         parser.add_argument(
             "--ner_batch_size", type=positive_int, default=DEFAULT_NER_BATCH_SIZE, metavar="N",
             help="Articles per nlp.pipe call (default %(default)s).")
+        live = parser.add_argument_group("live mode (Pub/Sub)")
+        live.add_argument(
+            "--input_subscription", default=None, metavar="projects/P/subscriptions/S",
+            help="Read articles as JSON messages from this Pub/Sub subscription, continuously (streaming).")
+        live.add_argument(
+            "--input_topic", default=None, metavar="projects/P/topics/T",
+            help="Read articles from this topic through a subscription the runner creates (streaming).")
+        live.add_argument(
+            "--output_topic", default=None, metavar="projects/P/topics/T",
+            help="Also publish every control change as a JSON message to this topic, for alerting.")
+        live.add_argument(
+            "--early_firing_seconds", type=positive_int, default=30, metavar="N",
+            help="Live mode: write what has arrived, and fire each day's window early, every N seconds "
+                 "(default %(default)s).")
+        live.add_argument(
+            "--allowed_lateness_days", type=non_negative_int, default=30, metavar="N",
+            help="Live mode: a day's window is revised by reports arriving up to N days after it "
+                 "(default %(default)s: old news arrives late).")
+        live.add_argument(
+            "--duplicate_horizon_hours", type=positive_int, default=72, metavar="N",
+            help="Live mode: how long (event time) an article stays in the near-duplicate state "
+                 "(default %(default)s).")
+        live.add_argument(
+            "--max_run_seconds", type=positive_int, default=None, metavar="N",
+            help="Live mode: stop after N seconds (for trials and benchmarks); default: run until stopped.")

@@ -110,3 +110,8 @@ def test_conflicts_merge_into_one_group():
     assert actors.groups["NORTH"].countries == ("XA", "XB")
     assert [actors.resolve(t).group for t in ("North Army", "Northern Legion", "Northern troops")] == ["NORTH"] * 3
     assert actors.resolve("Northern-backed South Front").allies == ("NORTH",)
+
+
+@pytest.mark.parametrize("text", ["QSD", "QSD forces", "Syria Democratic Forces", "Peoples Protection Units"])
+def test_other_names_of_the_sdf(text):
+    assert resolve_actor(text) == "SDF"

@@ -32,6 +32,7 @@ MONDAY = dt.date(2014, 9, 1)
     ("17 June 2018", (dt.date(2018, 6, 17), "day")),
     ("Aug. 8", (dt.date(2014, 8, 8), "day")),
     ("December 3", (dt.date(2013, 12, 3), "day")),
+    ("August 21st", (dt.date(2014, 8, 21), "day")),  # an ordinal day
     ("since 2011", (dt.date(2011, 1, 1), "year")),
     ("17/06/2018", (dt.date(2018, 6, 17), "day")),
 ])

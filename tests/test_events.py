@@ -158,3 +158,85 @@ def test_evidence_offsets_point_at_the_sentence(nlp):
     evidence = only(events(nlp, text))["evidence"]
     assert text[evidence["start"]:evidence["end"]] == evidence["sentence"]
     assert evidence["sentence"].startswith("Iraqi forces") and evidence["certainty"] == "reported"
+
+
+# -- rules read from coded conflict notes (sentences ours) ----------------------------------------------
+def test_a_control_change_without_object_happened_where_the_sentence_placed_the_fighting(nlp):
+    mention = only(events(nlp, "The SDF fought IS in Kasra village in eastern Deir ez-Zor, where the SDF "
+                               "established control."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == ("CAPTURE", "Kasra", "SDF")
+
+
+def test_the_village_is_the_one_named_with_that_noun_not_the_region(nlp):
+    mention = only(events(nlp, "Clashes went on between HTS and IS in Kasra village of northern Hama, where IS "
+                               "gained control of the village."))
+    assert (mention["place"]["name"], mention["gaining_actor"]) == ("Kasra", "ISLAMIC_STATE")
+
+
+def test_past_controlled_is_a_capture_unless_it_lasted(nlp):
+    assert summary(events(nlp, "The SDF controlled Kasra village after clashes with IS.")) == {
+        ("CAPTURE", "Kasra", "SDF", "reported")}
+    assert summary(events(nlp, "IS controlled Raqqa for three years.")) == {
+        ("HOLD", "Raqqa", "ISLAMIC_STATE", "reported")}
+    assert summary(events(nlp, "IS controls Raqqa.")) == {("HOLD", "Raqqa", "ISLAMIC_STATE", "reported")}
+
+
+def test_able_to_control_is_active(nlp):
+    assert summary(events(nlp, "Regime forces were able to control Kasra village on Monday.")) == {
+        ("CAPTURE", "Kasra", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_participle_after_a_comma_has_the_sentence_subject(nlp):
+    mention = only(events(nlp, "Regime forces battled IS in Kasra village, taking it over."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "CAPTURE", "Kasra", "SYRIAN_GOVERNMENT")
+
+
+def test_places_named_after_including(nlp):
+    assert summary(events(nlp, "IS took control of twelve villages in northern Hama, including Kasra and "
+                               "Tleihat village.")) == {
+        ("CAPTURE", "Kasra", "ISLAMIC_STATE", "reported"), ("CAPTURE", "Tleihat", "ISLAMIC_STATE", "reported")}
+
+
+def test_expelled_actor_from_place(nlp):
+    mention = only(events(nlp, "The SDF expelled IS from Kasra village on Monday."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "CAPTURE", "Kasra", "SDF", "ISLAMIC_STATE")
+
+
+def test_backers_listed_with_plain_nouns_are_allies(nlp):
+    mention = only(events(nlp, "Syrian troops backed by militiamen and Russian special forces took full control "
+                               "of Palmyra."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+@pytest.mark.parametrize("sentence", [
+    "The regime launched a chemical attack on Khan Sheikhoun.",
+    "A suicide attack on Kirkuk killed ten people.",
+])
+def test_a_strike_is_no_offensive(nlp, sentence):
+    assert [m for m in events(nlp, sentence) if m["event_type"] == "OFFENSIVE"] == []
+
+
+def test_headline_capitals_name_no_place(nlp):
+    assert events(nlp, "Turkish Jets Strike Kurdish Positions As Largest Offensive Begins In West") == []
+
+
+def test_ordinal_day_after_a_month(nlp):
+    mention = only(events(nlp, "On September 21st the SDF captured Raqqa.", dt.date(2017, 10, 5)))
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2017, 9, 21), "day")
+
+
+@pytest.mark.parametrize("sentence", [
+    "A suspected chemical attack hit the town of Khan Sheikhoun on Tuesday.",
+    "Syrian troops attacked in violation of UN Security Council resolutions.",
+])
+def test_no_offensive_for_a_strike_noun_or_at_an_organisation(nlp, sentence):
+    assert [m for m in events(nlp, sentence) if m["event_type"] == "OFFENSIVE"] == []
+
+
+def test_a_datelines_capitals_become_a_readable_place_name():
+    from transforms.events import PlaceRef
+    assert PlaceRef("HAWIJA", None, 0).record()["name"] == "Hawija"
+    assert PlaceRef("US", None, 0).record()["name"] == "US"
+    assert PlaceRef("al-Qaim", None, 0).record()["name"] == "al-Qaim"

@@ -6,7 +6,7 @@ from spacy.tokens import Span
 from spacy.training import Example
 from spacy.util import load_config
 
-from transforms.nlp import CONFIG_PATH, build_nlp, entities_of, get_nlp
+from transforms.nlp import CONFIG_PATH, PlaceCues, build_nlp, entities_of, get_nlp
 
 NO_MODEL = "no_such_spacy_pipeline"
 LABELS = {"ACTOR", "PLACE", "DATE", "PER", "ORG", "MISC"}
@@ -112,3 +112,40 @@ def test_a_named_spacy_pipeline_is_sourced_with_the_tok2vec_its_ner_listens_to(t
     doc = nlp("Islamic State fighters withdrew from Mosul yesterday.")
     assert ents(doc, "ACTOR") == [("Islamic State fighters", "ISLAMIC_STATE")]
     assert ents(doc, "DATE") == [("yesterday", None)]
+
+
+def place_cues():
+    settings = load_config(CONFIG_PATH)["components"]["place_cues"]
+    return PlaceCues(settings["cue_words"], settings["articles"], settings["place_nouns"], settings["list_joiners"])
+
+
+def with_ents(text, spans):
+    """A doc whose entities are set by hand as a news NER might: (first token, end token, label)."""
+    doc = spacy.blank("en")(text)
+    doc.ents = [Span(doc, start, end, label) for start, end, label in spans]
+    return doc
+
+
+def test_a_place_noun_makes_an_unknown_name_a_place():
+    doc = place_cues()(with_ents("Rebels took Zawrak village on Monday.", [(2, 3, "PER")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zawrak", "PLACE")]
+
+
+def test_the_names_listed_after_or_before_a_place_noun_are_places():
+    doc = place_cues()(with_ents("They entered the villages of Zawrak, Tell Bunni and Marfa.",
+                                 [(5, 6, "ORG"), (7, 9, "PER")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zawrak", "PLACE"), ("Tell Bunni", "PLACE"), ("Marfa", "PLACE")]
+    doc = place_cues()(with_ents("They entered Zawrak and Marfa villages.", [(2, 3, "PER"), (4, 5, "ORG")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zawrak", "PLACE"), ("Marfa", "PLACE")]
+
+
+def test_a_name_split_at_its_article_is_one_name():
+    doc = place_cues()(with_ents("Fighting reached Jubb al-Zawrak on Monday.", [(2, 4, "PER"), (5, 6, "PER")]))
+    assert [e.text for e in doc.ents] == ["Jubb al-Zawrak"]
+    doc = place_cues()(with_ents("Fighting reached Al-Zawrak on Monday.", [(2, 3, "ORG"), (4, 5, "ORG")]))
+    assert [e.text for e in doc.ents] == ["Al-Zawrak"]
+
+
+def test_a_person_without_a_place_cue_stays_a_person():
+    doc = place_cues()(with_ents("Ahmed Zawrak said the village was calm.", [(0, 2, "PER")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ahmed Zawrak", "PER")]

@@ -7,7 +7,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 
 import schemas
 from tests.avro_files import avro_files, read_records, read_with_apache_avro
-from transforms.write import WriteAvroPartitions, partition_name, shard_of, write_avro_atomically
+from transforms.write import WriteAvroPartitions, avro_bytes, partition_name, shard_of, write_atomically
 
 UTC = dt.timezone.utc
 
@@ -32,9 +32,9 @@ def test_shard_of_is_stable():
 def test_atomic_write_leaves_no_temporary_and_same_bytes_each_time(tmp_path):
     schema = schemas.load_schema("DeadLetter")
     records = [letter("a:1"), letter("a:2")]
-    write_avro_atomically(str(tmp_path / "x.avro"), schema, records, {}, sync_key="dead_letter/x.avro")
+    write_atomically(str(tmp_path / "x.avro"), avro_bytes(schema, records, {}, sync_key="dead_letter/0"))
     first = (tmp_path / "x.avro").read_bytes()
-    write_avro_atomically(str(tmp_path / "x.avro"), schema, records, {}, sync_key="dead_letter/x.avro")
+    write_atomically(str(tmp_path / "x.avro"), avro_bytes(schema, records, {}, sync_key="dead_letter/0"))
     assert (tmp_path / "x.avro").read_bytes() == first
     assert [p.name for p in tmp_path.iterdir()] == ["x.avro"]
 

@@ -75,7 +75,7 @@ class _Cluster:
 def _mention_order(mention: dict) -> tuple:
     evidence = mention["evidence"]
     return (PRECISION_ORDER.index(mention["date_precision"]), mention["event_date"] or dt.date.max,
-            evidence["article_id"], evidence["start"], mention["event_type"])
+            evidence["article_id"], evidence["start"], mention["event_type"], mention["place"]["name"])
 
 
 def _most_common(values):
@@ -144,19 +144,28 @@ def assemble_events(key: str, mentions) -> list[dict]:
     return sorted((control_event(key, c.mentions) for c in clusters), key=lambda e: e["event_id"])
 
 
+class _MergeMentions(beam.DoFn):
+    """One place's mentions (of one window, in streaming) -> its events; the pane index is the revision,
+    so each later firing of a window is visibly a revision of the earlier one."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = Metrics.counter("assembly", "events")
+
+    def process(self, keyed_mentions, pane=beam.DoFn.PaneInfoParam):
+        key, mentions = keyed_mentions
+        revision = pane.index if pane is not None else 0
+        for event in assemble_events(key, mentions):
+            self.events.inc()
+            yield {**event, "revision": revision}
+
+
 class AssembleEvents(beam.PTransform):
-    """Event mentions -> ControlEvents, grouped by place."""
+    """Event mentions -> ControlEvents, grouped by place (and by the mentions' windows, when windowed)."""
 
     def expand(self, mentions):
-        events = Metrics.counter("assembly", "events")
-
-        def assembled(key, place_mentions):
-            result = assemble_events(key, place_mentions)
-            events.inc(len(result))
-            return result
-
         return (
             mentions
             | "KeyByPlace" >> beam.Map(lambda mention: (place_key(mention["place"]), mention))
             | "GroupByPlace" >> beam.GroupByKey()
-            | "MergeMentions" >> beam.FlatMapTuple(assembled))
+            | "MergeMentions" >> beam.ParDo(_MergeMentions()))

@@ -51,15 +51,18 @@ class CleanArticles(beam.PTransform):
 
     def expand(self, articles):
         min_articles = self.min_articles
+        clean = CleanArticle(self.payload_limit)
+        if not min_articles:
+            return articles | "RemoveBoilerplate" >> beam.ParDo(clean, {}).with_outputs(
+                DEAD_LETTER, FILTERED, main="articles")
         repeated = (
             articles
             | "LineCandidates" >> beam.FlatMap(
-                lambda a: [(feed_of(a), key) for key in repeated_line_candidates(a["text"])] if min_articles else [])
+                lambda a: [(feed_of(a), key) for key in repeated_line_candidates(a["text"])])
             | "CountArticlesPerLine" >> combiners.Count.PerElement()
             | "OftenRepeated" >> beam.Filter(lambda line_count: line_count[1] >= min_articles)
             | "FeedAndLine" >> beam.Map(lambda line_count: line_count[0])
             | "GroupByFeed" >> beam.GroupByKey()
             | "AsFrozenSets" >> beam.MapTuple(lambda feed, keys: (feed, frozenset(keys))))
-        return articles | "RemoveBoilerplate" >> beam.ParDo(
-            CleanArticle(self.payload_limit), beam.pvalue.AsDict(repeated)).with_outputs(
-                DEAD_LETTER, FILTERED, main="articles")
+        return articles | "RemoveBoilerplate" >> beam.ParDo(clean, beam.pvalue.AsDict(repeated)).with_outputs(
+            DEAD_LETTER, FILTERED, main="articles")

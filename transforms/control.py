@@ -28,6 +28,8 @@ from typing import Iterable
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec
+from apache_beam.transforms.window import GlobalWindows
 
 from transforms.assembly import PRECISION_ORDER, date_period, place_key
 from transforms.normalize import stable_id
@@ -93,16 +95,21 @@ def _carried_to(state: dict, day: dt.date) -> dict:
     return state
 
 
-def _countable(events: Iterable[dict]) -> list[dict]:
-    """The latest revision of every dated event that may change control, in a stable order."""
+def latest_revisions(events: Iterable[dict]) -> list[dict]:
+    """Each event once, at its latest revision (a later firing of its window supersedes the earlier)."""
     latest: dict[str, dict] = {}
     for event in events:
-        if event["certainty"] == "hypothetical" or event["event_date"] is None or event["date_precision"] == "unknown":
-            continue
-        current = latest.get(event["event_id"])
-        if current is None or event["revision"] > current["revision"]:
+        kept = latest.get(event["event_id"])
+        if kept is None or event["revision"] > kept["revision"]:
             latest[event["event_id"]] = event
     return [latest[event_id] for event_id in sorted(latest)]
+
+
+def _countable(events: Iterable[dict]) -> list[dict]:
+    """The latest revision of every dated event that may change control, in a stable order."""
+    return [event for event in latest_revisions(events)
+            if event["certainty"] != "hypothetical" and event["event_date"] is not None
+            and event["date_precision"] != "unknown"]
 
 
 def _representative_place(events: list[dict]) -> dict:
@@ -265,11 +272,74 @@ class _Control:
         }
 
 
+def revised(records: Iterable[dict], identity, emitted: dict) -> Iterable[dict]:
+    """The records that are new or differ from what was emitted before under their identity, each with
+    its revision (0 the first time, then one more per change); `emitted` is updated in place."""
+    for record in records:
+        key = identity(record)
+        fingerprint = stable_id({name: value for name, value in record.items() if name != "revision"})
+        previous = emitted.get(key)
+        if previous is not None and previous[0] == fingerprint:
+            continue
+        revision = 0 if previous is None else previous[1] + 1
+        emitted[key] = (fingerprint, revision)
+        yield {**record, "revision": revision}
+
+
+def _state_identity(state: dict) -> str:
+    return f"state:{state['window_date'].isoformat()}"
+
+
+def _change_identity(change: dict) -> str:
+    return f"change:{change['change_id']}"
+
+
+class _FoldLive(beam.DoFn):
+    """Keyed by place, in the global window: keeps the place's events (latest revision of each) and,
+    whenever one arrives, folds them again and emits the states and changes that are new or revised.
+    State per place is its events, which are few; it is never expired, since control of a place is
+    history that later reports still revise."""
+
+    EVENTS = BagStateSpec("events", beam.coders.FastPrimitivesCoder())
+    EMITTED = ReadModifyWriteStateSpec("emitted", beam.coders.FastPrimitivesCoder())
+
+    def __init__(self):
+        super().__init__()
+        self.changes = Metrics.counter("control", "changes")
+
+    def process(self, keyed_event, events=beam.DoFn.StateParam(EVENTS), emitted=beam.DoFn.StateParam(EMITTED)):
+        _, event = keyed_event
+        current = latest_revisions([*events.read(), event])
+        events.clear()
+        for kept in current:
+            events.add(kept)
+        seen = emitted.read() or {}
+        states, changes = fold_control(current)
+        yield from revised(states, _state_identity, seen)
+        for change in revised(changes, _change_identity, seen):
+            self.changes.inc()
+            yield beam.pvalue.TaggedOutput(CHANGES, change)
+        emitted.write(seen)
+
+
 class FoldControl(beam.PTransform):
-    """ControlEvents -> {'control': ControlStates, 'changes': ControlChanges}, folded per place (batch:
-    every event of a place in one group)."""
+    """ControlEvents -> {'control': ControlStates, 'changes': ControlChanges}, folded per place.
+
+    Batch: every event of a place in one group, folded once. Live: a stateful fold per place that
+    emits revised states and changes as events arrive and windows fire again.
+    """
+
+    def __init__(self, live: bool = False):
+        super().__init__()
+        self.live = live
 
     def expand(self, events):
+        keyed = events | "KeyByPlace" >> beam.Map(lambda event: (place_key(event["place"]), event))
+        if self.live:
+            outputs = (keyed
+                       | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
+                       | "FoldAsEventsArrive" >> beam.ParDo(_FoldLive()).with_outputs(CHANGES, main="control"))
+            return {"control": outputs.control, CHANGES: outputs[CHANGES]}
         changes = Metrics.counter("control", "changes")
 
         def folded(key, place_events):
@@ -280,8 +350,7 @@ class FoldControl(beam.PTransform):
                 yield beam.pvalue.TaggedOutput(CHANGES, change)
 
         outputs = (
-            events
-            | "KeyByPlace" >> beam.Map(lambda event: (place_key(event["place"]), event))
+            keyed
             | "GroupByPlace" >> beam.GroupByKey()
             | "Fold" >> beam.FlatMapTuple(folded).with_outputs(CHANGES, main="control"))
         return {"control": outputs.control, CHANGES: outputs[CHANGES]}

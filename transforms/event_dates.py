@@ -29,11 +29,13 @@ _DEICTIC_SHIFT = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -
 _UNIT_PRECISION = {"day": DAY, "week": WEEK, "month": MONTH, "year": YEAR}
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")  # 'November 21st' = 'November 21'
 _TOKEN = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|[a-z]+|\d+")
 
 
 def _words(expression: str) -> list[str]:
-    words = _TOKEN.findall(expression.lower().replace("’s", "").replace("'s", ""))
+    expression = _ORDINAL.sub(r"\1", expression.lower().replace("’s", "").replace("'s", ""))
+    words = _TOKEN.findall(expression)
     while words and words[0] in _CONTEXT_WORDS and len(words) > 1:
         words.pop(0)
     return [word for word in words if word not in _DAY_PARTS or len(words) == 1]

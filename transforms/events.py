@@ -12,6 +12,7 @@ articles is the assembly's job.
 """
 import datetime as dt
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ ACTOR, PLACE, DATE = "ACTOR", "PLACE", "DATE"
 COUNTRY_FEATURE = "country"
 NAME_LABELS = frozenset({"PER", "ORG", "MISC"})
 PREVIOUS_SENTENCES = 3
+_DAY_NUMBER = re.compile(r"^\d{1,2}(st|nd|rd|th)?$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Rule:
     needs_actor: bool = False
     not_after: frozenset = frozenset()
     objects: frozenset = frozenset()
+    durative: bool = False  # a cue of duration in the clause turns the event into a HOLD
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Rules:
     rules: tuple[Rule, ...]
     patterns: tuple[list, ...]
     ally_cues: tuple[tuple[str, ...], ...]
+    ally_list_words: frozenset
     losing_cues: frozenset
     generic_actors: dict
     support_only: frozenset
@@ -66,8 +70,13 @@ class Rules:
     max_place_distance: int
     left_fillers: frozenset
     be_forms: frozenset
+    non_participles: frozenset
     anaphor_nouns: frozenset
     anaphor_determiners: frozenset
+    vague_objects: frozenset
+    listing_cues: frozenset
+    region_words: frozenset
+    organisation_words: frozenset
     hypothetical: tuple[tuple[str, ...], ...]
     factive_before_to: frozenset
     claimed: tuple[tuple[str, ...], ...]
@@ -75,6 +84,7 @@ class Rules:
     negation_window: int
     modal_window: int
     recent_markers: frozenset
+    durative_cues: frozenset
 
 
 def rules_from_data(data: dict) -> Rules:
@@ -84,10 +94,12 @@ def rules_from_data(data: dict) -> Rules:
     return Rules(
         rules=tuple(Rule(spec["type"], spec["frame"], spec.get("passive", True), spec.get("by", "gaining"),
                          spec.get("needs_actor", False), frozenset(spec.get("not_after", ())),
-                         frozenset(spec.get("objects", roles["object_prepositions"])))
+                         frozenset(spec.get("objects", roles["object_prepositions"])),
+                         spec.get("durative", False))
                     for spec in data["rules"]),
         patterns=tuple(spec["patterns"] for spec in data["rules"]),
         ally_cues=phrases(roles["ally_cues"]),
+        ally_list_words=frozenset(roles["ally_list_words"]),
         losing_cues=frozenset(roles["losing_cues"]),
         generic_actors=dict(roles["generic_actors"]),
         support_only=frozenset(roles["support_only_nouns"]),
@@ -98,8 +110,13 @@ def rules_from_data(data: dict) -> Rules:
         max_place_distance=int(roles["max_place_distance"]),
         left_fillers=frozenset(roles["left_fillers"]),
         be_forms=frozenset(roles["be_forms"]),
+        non_participles=frozenset(roles["non_participles"]),
         anaphor_nouns=frozenset(roles["anaphor_nouns"]),
         anaphor_determiners=frozenset(roles["anaphor_determiners"]),
+        vague_objects=frozenset(roles["vague_objects"]),
+        listing_cues=frozenset(roles["listing_cues"]),
+        region_words=frozenset(roles["region_words"]),
+        organisation_words=frozenset(roles["organisation_words"]),
         hypothetical=phrases(certainty["hypothetical"]),
         factive_before_to=frozenset(certainty["factive_before_to"]),
         claimed=phrases(certainty["claimed"]),
@@ -107,6 +124,7 @@ def rules_from_data(data: dict) -> Rules:
         negation_window=int(certainty["negation_window"]),
         modal_window=int(certainty["modal_window"]),
         recent_markers=frozenset(certainty["recent_markers"]),
+        durative_cues=frozenset(certainty["durative"]),
     )
 
 
@@ -145,12 +163,17 @@ class PlaceRef:
     place: object  # gazetteer Place or None
     start: int  # token index of the mention (or of the anaphor)
 
+    @property
+    def display_name(self) -> str:
+        """The name as written, but a dateline's capitals ('HAWIJA, Iraq -') in title case."""
+        return self.name.title() if self.name.isupper() and len(self.name) > 3 else self.name
+
     def record(self) -> dict:
         place = self.place
         if place is None:
-            return {"name": self.name, "canonical_id": None, "geonames_id": None, "lat": None, "lon": None,
+            return {"name": self.display_name, "canonical_id": None, "geonames_id": None, "lat": None, "lon": None,
                     "country": None, "admin1": None, "feature": None, "resolved": False}
-        return {"name": self.name, "canonical_id": place.canonical_id, "geonames_id": place.geonames_id,
+        return {"name": self.display_name, "canonical_id": place.canonical_id, "geonames_id": place.geonames_id,
                 "lat": place.lat, "lon": place.lon, "country": place.country, "admin1": place.admin1,
                 "feature": place.feature, "resolved": True}
 
@@ -160,6 +183,7 @@ class Trigger:
     rule: Rule
     start: int
     end: int
+    type: str = ""  # the rule's type, unless a cue of duration made a capture a hold
     passive: bool = False
     gaining: ActorRef | None = None
     losing: str | None = None
@@ -232,16 +256,36 @@ class ArticleReader:
 
     # -- anaphora ---------------------------------------------------------------------------------
     def anaphor_place(self, index: int) -> PlaceRef | None:
-        """'the city' at token `index` (the noun): the last place named before it that the article
-        names more than once (a photo credit's name is no antecedent), else the last one, else the
-        article's most named place."""
+        """'the village' at token `index` (the noun): the last place named before it that a name
+        with the same noun introduced ('Kasra village'), else the last one the article names more
+        than once (a photo credit's name is no antecedent), else the last one, else the article's
+        most named place; a region ('eastern Hama') is no antecedent."""
+        noun = self.doc[index].lower_
         candidates = [ent for ent in self.doc.ents if ent.end <= index and self.event_place(ent)
-                      and ent._.place is not None and ent._.place.feature != "admin1"]
-        for ent in sorted(candidates, key=lambda ent: (self.place_counts[ent.kb_id_] < 2, -ent.start)):
+                      and not self.regional(ent.start, ent.end)
+                      and (ent._.place is None or ent._.place.feature != "admin1")]
+        mentions = Counter(ent.text.lower() for ent in candidates)
+        for ent in sorted(candidates, key=lambda ent: (not self.named_with(ent, noun),
+                                                       mentions[ent.text.lower()] < 2, -ent.start)):
             return PlaceRef(ent.text, ent._.place, index)
         if self.main_place is not None:
             return PlaceRef(self.main_place.text, self.main_place._.place, index)
         return None
+
+    def named_with(self, ent: Span, noun: str) -> bool:
+        """'Kasra village', 'the village of Kasra' (singular or plural noun)."""
+        nouns = (noun, noun + "s", noun.removesuffix("s"))
+        after = self.doc[ent.end].lower_ if ent.end < len(self.doc) else ""
+        before = self.doc[ent.start - 2].lower_ if ent.start >= 2 and self.doc[ent.start - 1].lower_ == "of" else ""
+        return after in nouns or before in nouns
+
+    def regional(self, start: int, end: int) -> bool:
+        """'eastern Hama', 'the countryside of Idleb', 'Deir ez-Zor countryside': a region the
+        event happened in, not its place."""
+        doc, words = self.doc, self.rules.region_words
+        before = [doc[i].lower_ for i in range(max(0, start - 2), start)]
+        return bool(before) and (before[-1] in words or before[-1] == "of" and len(before) == 2 and before[0] in words) \
+            or end < len(doc) and doc[end].lower_ in words
 
     def generic_actor(self, token_index: int, kind: str, exclude: str | None) -> ActorRef | None:
         """The actor a generic noun ('the militants') stands for: the last one of its kind named."""
@@ -309,13 +353,16 @@ def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
             index += 1
             continue
         cue_end = index
-        while index < sentence.end and doc[index].text not in (",", ";") and not doc[index].is_space:
+        while index < sentence.end and doc[index].text != ";" and not doc[index].is_space:
             found = reader.actor_at(index)
             if found is not None:
                 positions.update(range(found[0].start, found[0].end))
                 index = found[0].end
                 continue
-            if doc[index].lower_ not in ("and", "the", "of", "from", "fighters", "heavy", "by", "a") \
+            if doc[index].text == "," and not (index + 1 < sentence.end and (
+                    reader.actor_at(index + 1) is not None or doc[index + 1].lower_ in rules.ally_list_words)):
+                break  # a comma ends the list unless another backer follows it
+            if doc[index].lower_ not in rules.ally_list_words and doc[index].text != "," \
                     and not doc[index].lower_.endswith("-led"):
                 break
             index += 1
@@ -330,6 +377,9 @@ class SentenceReader:
         self.reader, self.sentence = reader, sentence
         self.doc, self.rules = reader.doc, reader.rules
         self.allies = ally_positions(reader, sentence)
+        words = [token for token in sentence if token.is_alpha and not token.is_stop]
+        # a headline or list capitalises every word: its capitals say nothing about names
+        self._headline = len(words) >= 4 and sum(token.is_title for token in words) > 0.7 * len(words)
 
     def triggers(self) -> list[Trigger]:
         matches = _matcher(self.doc, self.rules)(self.sentence, as_spans=True)
@@ -338,8 +388,17 @@ class SentenceReader:
             rule = self.rules.rules[int(span.label_)]
             if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after:
                 continue
-            triggers.append(Trigger(rule, span.start, span.end))
+            triggers.append(Trigger(rule, span.start, span.end, HOLD if self._durative(rule, span) else rule.type))
         return triggers
+
+    def _durative(self, rule: Rule, span: Span) -> bool:
+        """'controlled the city for three years', 'had long controlled': a state, not an act."""
+        if not rule.durative:
+            return False
+        start = self.clause_start(Trigger(rule, span.start, span.end))
+        end = next((index for index in range(span.end, self.sentence.end)
+                    if self.doc[index].lower_ in self.rules.clause_ends), self.sentence.end)
+        return any(self.doc[index].lower_ in self.rules.durative_cues for index in range(start, end))
 
     # -- places -----------------------------------------------------------------------------------
     def _is_near(self, index: int) -> bool:
@@ -356,20 +415,29 @@ class SentenceReader:
         mark at all: a PER/ORG/MISC entity, or a run of capitalised words, that names no actor."""
         ent = self.reader.ents_at.get(index)
         if ent is not None:
-            if ent.start == index and ent.label_ in NAME_LABELS and not self.reader.names_actor(ent.text) \
-                    and not self.reader.describes_actor(ent):
+            if ent.start == index and ent.label_ in NAME_LABELS and not self._names_no_place(ent):
                 return ent
             return None
+        if self._headline or self.doc[index].lower_ in self.rules.compass_words \
+                or self.doc[index].lower_ in self.reader.demonyms:
+            return None  # 'Turkish F-16s', 'West', a headline's capitals: no unknown place
         end = index
         while end < self.sentence.end and end - index < 4 and self.reader.ents_at.get(end) is None and (
                 self.doc[end].is_title and not self.doc[end].is_stop
                 or end > index and self.doc[end].lower_ in ("al", "-") and end + 1 < self.sentence.end
                 and self.doc[end + 1].is_title):
             end += 1
-        if end == index or index == self.sentence.start or self.reader.names_actor(self.doc[index:end].text) \
-                or self.reader.describes_actor(self.doc[index:end]):
+        if end == index or index == self.sentence.start or self._names_no_place(self.doc[index:end]):
             return None
         return self.doc[index:end]
+
+    def _names_no_place(self, name: Span) -> bool:
+        """An actor ('Syrian', 'Syrias' with its apostrophe lost), an organisation ('NGO', 'the UN
+        Security Council'), a name before an actor noun, or a model number ('F-16s')."""
+        text = name.text
+        return self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
+            or _is_acronym(text) or name[-1].lower_ in self.rules.organisation_words \
+            or self.reader.describes_actor(name) or any(char.isdigit() for char in text)
 
     def _place_at(self, index: int, in_slot: bool = True) -> PlaceRef | None:
         """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
@@ -386,8 +454,36 @@ class SentenceReader:
         if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) and not (
                 index + 2 < self.sentence.end and self.doc[index + 1].lower_ == "of"
                 and self.reader.ent(index + 2, PLACE) is not None):
-            return self.reader.anaphor_place(index)
+            return self.antecedent(index) or self.reader.anaphor_place(index)
         return None
+
+    def antecedent(self, index: int) -> PlaceRef | None:
+        """The first place the sentence names before token `index` that is no region: 'clashes in
+        Kasra village in eastern Hama, where IS took control (of the village)' happened in Kasra."""
+        position = self.sentence.start
+        while position < index:
+            ent = self.reader.ents_at.get(position)
+            cued = position > self.sentence.start and self.doc[position - 1].lower_ in ("in", "at", "of")
+            place = self._place_at(position, in_slot=cued) if ent is None or ent.start == position else None
+            end = ent.end if ent is not None else position + 1
+            if place is not None and end <= index and not self.reader.regional(position, end) and (
+                    place.place is None or place.place.feature != "admin1"):
+                return PlaceRef(place.name, place.place, index)
+            position = end
+        return None
+
+    def vague_object(self, trigger: Trigger) -> bool:
+        """Whether the trigger's object is missing or vague ('established control.', 'took it
+        over', 'took control of the area'), so its place is the sentence's antecedent."""
+        index = trigger.end
+        while index < self.sentence.end and (self.doc[index].lower_ in self.rules.anaphor_determiners
+                                             or self.doc[index].lower_ in ("entire", "whole", "remaining")):
+            index += 1
+        if index >= self.sentence.end:
+            return True
+        word = self.doc[index]
+        return word.lower_ in self.rules.vague_objects or word.is_punct or word.lower_ in self.rules.clause_ends \
+            or (word.lower_ in self.rules.prepositions and word.lower_ not in trigger.rule.objects)
 
     def _anaphor_determiner(self, index: int) -> bool:
         for back in range(index - 1, max(self.sentence.start, index - 4) - 1, -1):
@@ -439,6 +535,18 @@ class SentenceReader:
             steps += 1
         return []
 
+    def places_listed(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
+        """'took control of 20 villages in northern Hama, including Kasra and Jdideh': the places
+        named after 'including' in the trigger's clause."""
+        for index in range(trigger.end, limit - 1):
+            word = self.doc[index].lower_
+            if word in self.rules.clause_ends or self.doc[index].is_space:
+                return []
+            if word in self.rules.listing_cues:
+                place = self._place_at(index + 1)
+                return self._coordinated(place, index + 1, 1, limit) if place is not None else []
+        return []
+
     def places_before(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
         """The place right before the trigger (only fillers such as 'was', 'which', 'still' between)."""
         index = trigger.start - 1
@@ -464,6 +572,21 @@ class SentenceReader:
                     return found
                 index = ent.start
             index -= 1
+        return None
+
+    def sentence_subject(self, trigger: Trigger) -> tuple[Span, ActorRef] | None:
+        """The first actor of the sentence that is no ally and not the object of a preposition."""
+        index = self.sentence.start
+        while index < trigger.start:
+            found = self.reader.actor_at(index)
+            if found is None:
+                index += 1
+                continue
+            ent = found[0]
+            if ent.start not in self.allies and not self.reader._after_preposition(ent.start) \
+                    and not (ent.label_ == ACTOR and self.reader.support_only(ent)):
+                return found
+            index = ent.end
         return None
 
     def generic_before(self, trigger: Trigger, limit: int, exclude: str | None) -> ActorRef | None:
@@ -499,10 +622,15 @@ class SentenceReader:
         return None
 
     def is_passive(self, trigger: Trigger) -> bool:
+        """A form of 'be' before the trigger, which is a participle: 'was captured', not 'were
+        able to control', and not 'IS' (the Islamic State) before 'captured'."""
+        if self.doc[trigger.start].lower_ in self.rules.non_participles:
+            return False
         index = trigger.start - 1
         while index >= self.sentence.start and self.doc[index].lower_.endswith("ly"):
             index -= 1
-        return index >= self.sentence.start and self.doc[index].lower_ in self.rules.be_forms
+        return index >= self.sentence.start and self.doc[index].lower_ in self.rules.be_forms \
+            and self.reader.ents_at.get(index) is None
 
     # -- certainty and date -----------------------------------------------------------------------
     def clause_start(self, trigger: Trigger) -> int:
@@ -541,16 +669,23 @@ class SentenceReader:
             dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE),
                            key=lambda ent: min(abs(ent.start - trigger.start), abs(ent.end - trigger.end)))
             for ent in dates:
-                resolved = resolve_date(ent.text, reader.published)
+                resolved = resolve_date(self._date_text(ent), reader.published)
                 if resolved is not None and resolved[0] <= reader.published + dt.timedelta(days=1):
                     return resolved
         fallback = reader.dateline or reader.published
         if fallback is None:
             return None, UNKNOWN
         start = self.clause_start(trigger)
-        recent = trigger.rule.type == HOLD or self.sentence.start == reader.sentences[0].start or any(
+        recent = trigger.type == HOLD or self.sentence.start == reader.sentences[0].start or any(
             self.doc[index].lower_ in self.rules.recent_markers for index in range(start, trigger.start))
         return fallback, DAY if recent else UNKNOWN
+
+    def _date_text(self, ent: Span) -> str:
+        """The expression with a day number the date rules left out ('November' + '21st')."""
+        after = self.doc[ent.end] if ent.end < self.sentence.end else None
+        if after is not None and len(ent) == 1 and ent[0].is_title and _DAY_NUMBER.match(after.text):
+            return f"{ent.text} {after.text}"
+        return ent.text
 
     # -- assembly ---------------------------------------------------------------------------------
     def fill(self, trigger: Trigger, previous: Trigger | None, next_start: int) -> None:
@@ -570,12 +705,19 @@ class SentenceReader:
             trigger.losing = _group(self.actor_after(trigger, ("from",), next_start))
             return
         trigger.places = self.places_after(trigger, next_start)
+        if frame == AGENT_FIRST and trigger.type == CAPTURE and not trigger.places:
+            trigger.places = self.places_listed(trigger, next_start)
+        if frame == AGENT_FIRST and trigger.type == CAPTURE and self.vague_object(trigger):
+            antecedent = self.antecedent(trigger.start)
+            trigger.places = [antecedent] if antecedent is not None else trigger.places
         if frame == NOMINAL:
             trigger.gaining = self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)
         trigger.losing = _group(self.actor_after(trigger, self.rules.losing_cues - {"of"}, next_start))
         if rule.by_role == "losing":
             trigger.losing = _group(self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)) \
                 or trigger.losing
+        elif rule.by_role == "inside":
+            trigger.losing = _group(self._inside_actor(trigger)) or trigger.losing
         subject = self._subject(trigger, previous, left_limit)
         if frame == LOSER_FIRST:
             trigger.losing = subject.group if subject else trigger.losing
@@ -594,8 +736,12 @@ class SentenceReader:
 
     def _subject(self, trigger: Trigger, previous: Trigger | None, left_limit: int) -> ActorRef | None:
         """Who acts: the nearest actor before the trigger; for verbs joined by 'and' the previous
-        trigger's; else a generic noun's referent, else the previous sentences' subject."""
-        found = self.actor_before(trigger, left_limit)
+        trigger's; else a generic noun's referent, else the previous sentences' subject. A participle
+        after a comma ('X battled Y in Z, taking it over') has the sentence's subject."""
+        participle = trigger.start > self.sentence.start and self.doc[trigger.start - 1].text == "," \
+            and self.doc[trigger.start].lower_.endswith("ing")
+        found = self.sentence_subject(trigger) if participle else None
+        found = found or self.actor_before(trigger, left_limit)
         generic_at = next((index for index in range(trigger.start - 1, max(left_limit, trigger.start - 6) - 1, -1)
                            if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE)
                            and not self.reader._after_preposition(index)), None)
@@ -645,17 +791,17 @@ class SentenceReader:
         for trigger in triggers:
             certainty = self.certainty(trigger)
             if certainty is None or not trigger.places or (
-                    trigger.gaining is None and trigger.rule.type != WITHDRAWAL):
+                    trigger.gaining is None and trigger.type != WITHDRAWAL):
                 continue  # denied, placeless, or nobody named who gains: nothing the record can use
             event_date, precision = self.date(trigger)
             for place in trigger.places:
                 key = _place_key(place)
                 if trigger.rule.frame == MODIFIER and any(
-                        other.rule.type != HOLD and key in map(_place_key, other.places) for other in triggers):
+                        other.type != HOLD and key in map(_place_key, other.places) for other in triggers):
                     continue  # 'liberated the IS-held town': IS is the loser, not a holder to report
-                losing = trigger.losing or (holders.get(key) if trigger.rule.type != HOLD else None)
+                losing = trigger.losing or (holders.get(key) if trigger.type != HOLD else None)
                 gaining = trigger.gaining.group if trigger.gaining else None
-                if trigger.rule.type == WITHDRAWAL:
+                if trigger.type == WITHDRAWAL:
                     gaining = None
                 if losing == gaining:
                     losing = None
@@ -668,7 +814,7 @@ class SentenceReader:
                     "source": article.get("source"), "published_at": article.get("published_at"),
                     "sentence": self.sentence.text, "start": self.sentence.start_char,
                     "end": self.sentence.end_char, "certainty": certainty}
-        return {"event_type": trigger.rule.type, "place": place.record(), "gaining_actor": gaining,
+        return {"event_type": trigger.type, "place": place.record(), "gaining_actor": gaining,
                 "losing_actor": losing, "allies": self.allies_of(trigger), "event_date": event_date,
                 "date_precision": precision, "certainty": certainty, "evidence": evidence}
 

@@ -217,26 +217,108 @@ class GazetteerPlaces:
         return doc
 
 
-@Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": []})
-def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str]):
-    return PlaceCues(cue_words, articles)
+@Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": [], "place_nouns": [],
+                                                       "list_joiners": []})
+def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str], place_nouns: list[str],
+                    list_joiners: list[str]):
+    return PlaceCues(cue_words, articles, place_nouns, list_joiners)
 
 
 class PlaceCues:
-    """Repair what a news-wire NER gets wrong about Arabic place names: extend a name over its
-    joined article ('al-' + 'Qaim'), and take a PER/ORG/MISC name for a place when a place cue
-    precedes it ('towards Tikrit', 'cities of Mosul and Tikrit') and the gazetteer knows it in
-    the article's countries."""
+    """Repair what a news-wire NER gets wrong about Arabic place names.
 
-    def __init__(self, cue_words: Iterable[str], articles: Iterable[str]):
+    - A name split at a joined article or hyphen ('Jubb al' + '-Bahrah', 'Al' + '-' + 'Burham',
+      'Sarha' + 'al-Shamali') is one name.
+    - A name the model took for a person or organisation is a place when a place noun names it
+      ('Kasra village', 'the village of Tleihat', 'the villages of A, B and C', 'A, B and C
+      villages'), known to the gazetteer or not: village names are what the gazetteer lacks most.
+    - After a weaker cue ('towards Tikrit', 'cities of Mosul and Tikrit') such a name is a place
+      only if the gazetteer knows it in the article's countries.
+    """
+
+    def __init__(self, cue_words: Iterable[str], articles: Iterable[str], place_nouns: Iterable[str] = (),
+                 list_joiners: Iterable[str] = ()):
         self.cue_words = frozenset(cue_words)
         self.articles = frozenset(articles)
+        self.place_nouns = frozenset(place_nouns)
+        self.list_joiners = frozenset(list_joiners)
 
-    def _with_article(self, doc: Doc, start: int) -> int:
+    # -- name extent --------------------------------------------------------------------------
+    def _joined_at(self, doc: Doc, index: int) -> int:
+        """The end of an 'al-Name' or '-Name' joined at token `index` (no spaces inside), else `index`."""
+        end = index
+        if end < len(doc) and doc[end].lower_ in self.articles and end + 1 < len(doc) and doc[end + 1].text in "-–" \
+                and not doc[end].whitespace_:
+            end += 1
+        if end < len(doc) and doc[end].text in "-–" and not doc[end].whitespace_ and end + 1 < len(doc) \
+                and doc[end + 1].is_title and (end == 0 or not doc[end - 1].whitespace_):
+            return end + 2
+        return index
+
+    def _extent(self, doc: Doc, ent: Span) -> tuple[int, int]:
+        """The whole name `ent` is part of: joined articles and split halves on either side."""
+        start, end = ent.start, ent.end
+        if ent.end - ent.start == 1 or doc[end - 1].lower_ in self.articles:
+            end = max(end, self._joined_at(doc, end - 1 if doc[end - 1].lower_ in self.articles else end))
+        while True:
+            joined = self._joined_at(doc, end)
+            if joined == end:
+                break
+            end = joined
         if (start >= 2 and doc[start - 1].text in "-–" and doc[start - 2].lower_ in self.articles
                 and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_):
-            return start - 2
-        return start
+            start -= 2
+            if start >= 1 and doc[start - 1].is_title and not doc[start - 1].is_stop \
+                    and doc[start - 1].ent_type_ in ("", ent.label_):
+                start -= 1
+        return start, end
+
+    # -- place nouns --------------------------------------------------------------------------
+    def _title_run(self, doc: Doc, index: int) -> int:
+        """The end of the run of capitalised words starting at `index` that no entity covers."""
+        end = index
+        while end < len(doc) and end - index < 4 and doc[end].ent_type_ == "" and doc[end].is_title \
+                and not doc[end].is_stop:
+            end = self._joined_at(doc, end + 1)
+        return end
+
+    def _named_list(self, doc: Doc, start: int, ents_by_start: dict[int, Span]) -> list[tuple[int, int]]:
+        """The names listed from token `start` ('A, B and C'), each as (start, end)."""
+        names = []
+        index = start
+        while index < len(doc):
+            ent = ents_by_start.get(index)
+            if ent is not None and ent.label_ in ("PER", "ORG", "MISC", PLACE):
+                names.append(self._extent(doc, ent))
+            elif ent is None and self._title_run(doc, index) > index:
+                names.append((index, self._title_run(doc, index)))
+            else:
+                break
+            index = names[-1][1]
+            if index < len(doc) and doc[index].lower_ in self.list_joiners:
+                while index < len(doc) and doc[index].lower_ in self.list_joiners:
+                    index += 1
+                continue
+            break
+        return names
+
+    def _noun_named(self, doc: Doc) -> list[tuple[int, int]]:
+        """Names that a place noun before ('the villages of A and B') or after ('A and B
+        villages') marks as places."""
+        named = []
+        ents_by_start = {ent.start: ent for ent in doc.ents}
+        index = 0
+        while index < len(doc):
+            after_noun = index >= 2 and doc[index - 1].lower_ == "of" and doc[index - 2].lower_ in self.place_nouns
+            names = self._named_list(doc, index, ents_by_start) if after_noun or doc[index].is_title else []
+            if names:
+                end = names[-1][1]
+                if after_noun or (end < len(doc) and doc[end].lower_ in self.place_nouns):
+                    named.extend(names)
+                index = end
+                continue
+            index += 1
+        return named
 
     def _cued(self, doc: Doc, start: int) -> bool:
         if start == 0:
@@ -250,17 +332,24 @@ class PlaceCues:
         countries = None  # computed only when a cued name needs it
         spans = []
         for ent in ents:
-            start = self._with_article(doc, ent.start)
-            if ent.label_ == PLACE and start != ent.start:
-                spans.append((Span(doc, start, ent.end, label=PLACE), ent._.source))
+            start, end = self._extent(doc, ent)
+            if ent.label_ == PLACE and (start, end) != (ent.start, ent.end):
+                spans.append((Span(doc, start, end, label=PLACE), ent._.source))
             elif ent.label_ in ("PER", "ORG", "MISC") and self._cued(doc, start):
                 if countries is None:
                     countries = tuple(get_gazetteer().countries_in(e.text for e in ents if e.label_ == PLACE))
-                if resolve_place(doc[start:ent.end].text, countries) is not None:
-                    spans.append((Span(doc, start, ent.end, label=PLACE), ent._.source))
+                if resolve_place(doc[start:end].text, countries) is not None:
+                    spans.append((Span(doc, start, end, label=PLACE), ent._.source))
+                elif (start, end) != (ent.start, ent.end):
+                    spans.append((Span(doc, start, end, label=ent.label_), ent._.source))
+            elif ent.label_ in ("PER", "ORG", "MISC") and (start, end) != (ent.start, ent.end):
+                spans.append((Span(doc, start, end, label=ent.label_), ent._.source))
         _overwrite_ents(doc, (span for span, _ in spans), SOURCE_NER)
         for span, source in spans:
             span._.source = source
+        named = [Span(doc, start, end, label=PLACE) for start, end in self._noun_named(doc)
+                 if not any(doc[index].ent_type_ in (ACTOR, DATE) for index in range(start, end))]
+        _overwrite_ents(doc, named, SOURCE_NER)
         return doc
 
 

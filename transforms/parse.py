@@ -27,10 +27,11 @@ def decode_payload(payload: bytes) -> str:
 
 
 def record_fields(raw: dict) -> dict:
-    """The input's own fields: the JSON object of a JSON Lines record, or a file's text plus its sidecar."""
+    """The input's own fields: the JSON object of a JSON Lines record or a Pub/Sub message (over its
+    attributes), or a file's text plus its sidecar."""
     body = decode_payload(raw["payload"])
     fields = dict(raw.get("fields") or {})
-    if raw["input_format"] == "jsonl":
+    if raw["input_format"] in ("jsonl", "pubsub"):
         try:
             obj = json.loads(body)
         except ValueError as error:

@@ -3,7 +3,12 @@
 `<output>/<kind>/date=YYYY-MM-DD/part-00000-of-00001.avro`. The folder name comes only from a validated
 `datetime.date`, never from input text. Records in a file are sorted and the Avro sync marker is derived
 from the file's path, so the same input writes byte-identical files on every run and runner.
+
+Live, files are written every time the trigger fires, each holding what arrived since the last firing,
+and named after a hash of their bytes (`part-00000-<hash>.avro`): a firing replayed after a restart
+rewrites the same file instead of adding a copy, and no firing overwrites another.
 """
+import io
 import datetime as dt
 import hashlib
 import uuid
@@ -17,6 +22,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 import schemas
+from transforms.windows import repeated_firings
 
 UNKNOWN_DATE = "unknown"
 
@@ -35,24 +41,26 @@ def shard_of(record_id: str, num_shards: int) -> int:
     return zlib.crc32(record_id.encode("utf-8")) % num_shards
 
 
-def part_name(kind: str, partition: str | None, shard: int, num_shards: int) -> str:
-    """A part file's path relative to the output folder."""
-    folder = f"{kind}/{partition}" if partition else kind
-    return f"{folder}/part-{shard:05d}-of-{num_shards:05d}.avro"
+def part_folder(kind: str, partition: str | None) -> str:
+    """A partition's folder relative to the output folder."""
+    return f"{kind}/{partition}" if partition else kind
 
 
-def write_avro_atomically(path: str, schema: dict, records: list[dict], metadata: dict[str, str],
-                          sync_key: str) -> None:
-    """Write `records` to a hidden temporary file beside `path`, then rename it into place.
+def avro_bytes(schema: dict, records: list[dict], metadata: dict[str, str], sync_key: str) -> bytes:
+    """An Avro file's bytes. `sync_key` fixes the sync marker, which fastavro would otherwise draw at
+    random, so that equal records give equal bytes."""
+    buffer = io.BytesIO()
+    sync_marker = hashlib.sha256(sync_key.encode("utf-8")).digest()[:16]
+    fastavro.writer(buffer, schema, records, codec="deflate", metadata=metadata, sync_marker=sync_marker)
+    return buffer.getvalue()
 
-    `sync_key` (the file's path relative to the output) fixes the Avro sync marker, which fastavro would
-    otherwise draw at random, so that equal records give equal bytes.
-    """
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write `data` to a hidden temporary file beside `path`, then rename it into place."""
     folder, name = path.rsplit("/", 1)
     temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.inprogress"
-    sync_marker = hashlib.sha256(sync_key.encode("utf-8")).digest()[:16]
     with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        fastavro.writer(handle, schema, records, codec="deflate", metadata=metadata, sync_marker=sync_marker)
+        handle.write(data)
     try:
         FileSystems.rename([temporary], [path])
     except Exception:
@@ -61,10 +69,10 @@ def write_avro_atomically(path: str, schema: dict, records: list[dict], metadata
 
 
 class _WritePartition(beam.DoFn):
-    def __init__(self, output: str, kind: str, order: Callable, num_shards: int):
+    def __init__(self, output: str, kind: str, order: Callable, num_shards: int, live: bool):
         super().__init__()
         self.output, self.kind, self.record = output, kind, schemas.OUTPUT_RECORDS[kind]
-        self.order, self.num_shards = order, num_shards
+        self.order, self.num_shards, self.live = order, num_shards, live
         self.written = Metrics.counter("write", kind)
         self.files = Metrics.counter("write", "files")
 
@@ -76,9 +84,14 @@ class _WritePartition(beam.DoFn):
     def process(self, keyed_records):
         (partition, shard), records = keyed_records
         records = sorted(records, key=self.order)
-        name = part_name(self.kind, partition, shard, self.num_shards)
-        path = FileSystems.join(self.output, *name.split("/"))
-        write_avro_atomically(path, self.schema, records, self.metadata, sync_key=name)
+        folder = part_folder(self.kind, partition)
+        data = avro_bytes(self.schema, records, self.metadata, sync_key=f"{folder}/{shard}")
+        if self.live:
+            name = f"part-{shard:05d}-{hashlib.sha256(data).hexdigest()[:16]}.avro"
+        else:
+            name = f"part-{shard:05d}-of-{self.num_shards:05d}.avro"
+        path = FileSystems.join(self.output, *folder.split("/"), name)
+        write_atomically(path, data)
         self.written.inc(len(records))
         self.files.inc()
         yield path
@@ -88,21 +101,26 @@ class WriteAvroPartitions(beam.PTransform):
     """Records -> Avro files under `<output>/<kind>/`, one folder per date when `date_of` is given.
 
     `order` gives each record a total sort key (its id first): it picks the shard and orders the file.
+    `fire_every_seconds` (live mode) writes what arrived every that many seconds instead of once.
     """
 
     def __init__(self, output: str, kind: str, order: Callable[[dict], tuple],
-                 date_of: Callable[[dict], dt.date | None] | None = None, num_shards: int = 1):
+                 date_of: Callable[[dict], dt.date | None] | None = None, num_shards: int = 1,
+                 fire_every_seconds: int | None = None):
         super().__init__()
         self.output, self.kind, self.order = output, kind, order
-        self.date_of, self.num_shards = date_of, num_shards
+        self.date_of, self.num_shards, self.fire_every_seconds = date_of, num_shards, fire_every_seconds
 
     def _key(self, record: dict):
         partition = partition_name(self.date_of(record)) if self.date_of else None
         return (partition, shard_of(str(self.order(record)[0]), self.num_shards)), record
 
     def expand(self, records):
+        live = self.fire_every_seconds is not None
+        if live:
+            records = records | "FireEvery" >> repeated_firings(self.fire_every_seconds)
         return (
             records
             | "KeyByPartition" >> beam.Map(self._key)
             | "GroupByPartition" >> beam.GroupByKey()
-            | "WriteFiles" >> beam.ParDo(_WritePartition(self.output, self.kind, self.order, self.num_shards)))
+            | "WriteFiles" >> beam.ParDo(_WritePartition(self.output, self.kind, self.order, self.num_shards, live)))
