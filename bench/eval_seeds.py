@@ -4,9 +4,11 @@
 
 Runs `conflict-control run` on ../shared/seeds (with their metadata.jsonl) and reads the Avro it wrote:
 every boilerplate line of seeds_boilerplate.json must be gone from the article text and every
-must-keep line present, checked on the pipeline's output rather than on the cleaning function alone.
+must-keep line present, and the control timeline must read like the history the issue states (Mosul,
+Amerli, Hawija, Dashisha, Hajeen, al-Qaim), checked on the pipeline's output, not on functions alone.
 """
 import argparse
+import datetime as dt
 import json
 import sys
 import tempfile
@@ -14,6 +16,9 @@ from pathlib import Path
 
 from bench.shared_data import EVAL, SEEDS, require
 from pipeline.main import EXIT_OK, main as run_pipeline
+from pipeline.query import matching_places, read_records as read_output
+from transforms.assembly import place_key
+from transforms.control import control_as_of, latest_revisions
 from tests.avro_files import read_records
 from transforms.normalize import normalize_text
 
@@ -41,6 +46,36 @@ def check_boilerplate(articles: dict[str, dict]) -> int:
     return errors
 
 
+#: (place, day, expected controller, expected status or None for any): the seeds' history.
+HISTORY = [
+    ("Mosul", dt.date(2014, 6, 30), "ISLAMIC_STATE", None),
+    ("Mosul", dt.date(2017, 5, 27), "ISLAMIC_STATE", "contested"),
+    ("Mosul", dt.date(2017, 6, 30), "IRAQI_GOVERNMENT", None),
+    ("Amerli", dt.date(2014, 8, 30), None, "besieged"),
+    ("Amerli", dt.date(2014, 8, 31), "IRAQI_GOVERNMENT", None),
+    ("Hawija", dt.date(2017, 10, 5), "IRAQI_GOVERNMENT", None),
+    ("Dashisha", dt.date(2018, 6, 17), "SDF", None),
+    ("Hajeen", dt.date(2018, 6, 17), "ISLAMIC_STATE", None),
+    ("al-Qaim", dt.date(2017, 10, 5), "ISLAMIC_STATE", None),
+]
+
+
+def check_history(output: Path) -> int:
+    """Print each expected fact of the timeline against the output; return the number wrong."""
+    states = latest_revisions(read_output(str(output), "control"),
+                              lambda state: (place_key(state["place"]), state["window_date"]))
+    errors = 0
+    for name, day, controller, status in HISTORY:
+        keys = matching_places(name, states)
+        found = [state for key, state in control_as_of(states, day).items() if key in keys]
+        got = (found[0]["controller"], found[0]["status"]) if found else (None, None)
+        right = bool(found) and (controller is None or got[0] == controller) and (status is None or got[1] == status)
+        errors += not right
+        print(f"{'ok   ' if right else 'WRONG'} {name:<9} {day}  expected {controller or 'any'}/{status or 'any'}, "
+              f"got {got[0]}/{got[1]}")
+    return errors
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", help="where the pipeline writes (default: a temporary folder)")
@@ -53,7 +88,10 @@ def main() -> int:
     print(f"\n== boilerplate on {len(articles)} seed articles ({output})")
     errors = check_boilerplate(articles)
     print(f"boilerplate errors: {errors}")
-    return 0 if errors == 0 else 1
+    print("\n== control timeline")
+    wrong = check_history(output)
+    print(f"timeline facts wrong: {wrong} of {len(HISTORY)}")
+    return 0 if errors == 0 and wrong == 0 else 1
 
 
 if __name__ == "__main__":

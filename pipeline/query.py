@@ -10,14 +10,13 @@ revisions (late data), the highest revision counts.
 import argparse
 import datetime as dt
 import sys
-from typing import Callable, Iterable
 
 import fastavro
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from transforms.assembly import place_key
-from transforms.control import CHANGES, control_as_of
+from transforms.control import CHANGES, control_as_of, latest_revisions
 from transforms.gazetteer import name_keys
 from transforms.read import is_ignored
 
@@ -90,16 +89,6 @@ def read_records(output: str, kind: str) -> list[dict]:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
             records.extend(fastavro.reader(handle))
     return records
-
-
-def latest_revisions(records: Iterable[dict], identity: Callable[[dict], object]) -> list[dict]:
-    """The highest revision of each record, by identity."""
-    latest: dict = {}
-    for record in records:
-        key = identity(record)
-        if key not in latest or record["revision"] > latest[key]["revision"]:
-            latest[key] = record
-    return list(latest.values())
 
 
 def matching_places(query: str, states: list[dict]) -> set[str]:

@@ -95,14 +95,15 @@ def _carried_to(state: dict, day: dt.date) -> dict:
     return state
 
 
-def latest_revisions(events: Iterable[dict]) -> list[dict]:
-    """Each event once, at its latest revision (a later firing of its window supersedes the earlier)."""
-    latest: dict[str, dict] = {}
-    for event in events:
-        kept = latest.get(event["event_id"])
-        if kept is None or event["revision"] > kept["revision"]:
-            latest[event["event_id"]] = event
-    return [latest[event_id] for event_id in sorted(latest)]
+def latest_revisions(records: Iterable[dict], identity=lambda record: record["event_id"]) -> list[dict]:
+    """Each record once, at its highest revision (a later firing supersedes an earlier one), ordered by
+    identity (event id by default)."""
+    latest: dict = {}
+    for record in records:
+        key = identity(record)
+        if key not in latest or record["revision"] > latest[key]["revision"]:
+            latest[key] = record
+    return [latest[key] for key in sorted(latest)]
 
 
 def _countable(events: Iterable[dict]) -> list[dict]:
