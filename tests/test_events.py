@@ -240,3 +240,66 @@ def test_a_datelines_capitals_become_a_readable_place_name():
     assert PlaceRef("HAWIJA", None, 0).record()["name"] == "Hawija"
     assert PlaceRef("US", None, 0).record()["name"] == "US"
     assert PlaceRef("al-Qaim", None, 0).record()["name"] == "al-Qaim"
+
+
+# -- a broken siege's duration and an offensive dated by the next sentence ----------------------------
+def sieges(mentions):
+    return {(m["place"]["name"], m["gaining_actor"], m["losing_actor"], m["event_date"], m["date_precision"],
+             m["certainty"]) for m in mentions if m["event_type"] == "SIEGE"}
+
+
+@pytest.mark.parametrize("sentence, published, began", [
+    ("Iraqi forces on Sunday ended a 40-day siege of Amerli by IS.", dt.date(2014, 9, 1),
+     (dt.date(2014, 7, 23), "day")),
+    ("The Iraqi army on Sunday lifted the three-week siege of Amerli imposed by IS militants.", dt.date(2014, 9, 1),
+     (dt.date(2014, 8, 11), "week")),
+    ("Syrian troops yesterday broke the three-year siege of Deir ez-Zor by Islamic State militants.",
+     dt.date(2017, 9, 6), (dt.date(2014, 1, 1), "year")),
+    # no count: at least two months, so only the year is known
+    ("Iraqi forces broke the months-long siege of Amerli by IS on Sunday.", dt.date(2014, 9, 1),
+     (dt.date(2014, 1, 1), "year")),
+])
+def test_a_broken_siege_of_stated_length_began_that_long_before(nlp, sentence, published, began):
+    mentions = events(nlp, sentence, published)
+    place = next(m["place"]["name"] for m in mentions if m["event_type"] == "SIEGE_BROKEN")
+    assert sieges(mentions) == {(place, "ISLAMIC_STATE", None, *began, "reported")}
+
+
+def test_the_besieger_named_generically_is_not_an_ally_of_the_breaker(nlp):
+    text = ("The Islamic State cut off Amerli in June. Iraqi troops and Shiite militias fought the militants for "
+            "weeks. On Sunday, the troops broke a two-month siege imposed by the militants on Amerli.")
+    mentions = events(nlp, text, dt.date(2014, 9, 1))
+    broken = only([m for m in mentions if m["event_type"] == "SIEGE_BROKEN"])
+    assert (broken["gaining_actor"], broken["losing_actor"]) == ("IRAQI_GOVERNMENT", "ISLAMIC_STATE")
+    assert sieges(mentions) == {("Amerli", "ISLAMIC_STATE", None, dt.date(2014, 7, 1), "month", "reported")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Iraqi forces broke the siege of Amerli by IS on Sunday.",  # no duration
+    "Iraqi forces failed to break the two-month siege of Amerli by IS.",  # no break
+])
+def test_no_siege_without_a_broken_siege_of_stated_length(nlp, sentence):
+    assert sieges(events(nlp, sentence, dt.date(2014, 9, 1))) == set()
+
+
+OFFENSIVE_TEXT = "The SDF has launched an offensive against IS in Raqqa. {} follows months of preparation."
+
+
+def test_the_operation_in_the_next_sentence_dates_the_offensive(nlp):
+    from transforms.assembly import assemble_events
+    mentions = events(nlp, OFFENSIVE_TEXT.format("The operation, announced on Tuesday,"), dt.date(2017, 6, 8))
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"], m["event_date"], m["date_precision"])
+            for m in mentions} == {("OFFENSIVE", "Raqqa", "SDF", dt.date(2017, 6, 8), "day"),
+                                   ("OFFENSIVE", "Raqqa", "SDF", dt.date(2017, 6, 6), "day")}
+    assert mentions[1]["evidence"]["sentence"].startswith("The operation")
+    event = only(assemble_events("raqqa", mentions))
+    assert (event["event_date"], event["num_mentions"]) == (dt.date(2017, 6, 6), 2)
+
+
+@pytest.mark.parametrize("text", [
+    "Aid reached Raqqa. The operation, announced on Tuesday, follows months of preparation.",  # no offensive before
+    OFFENSIVE_TEXT.format("The operation"),  # no date
+    OFFENSIVE_TEXT.format("On Tuesday the coalition said the operation"),  # not the subject
+])
+def test_no_dated_offensive_without_an_anaphoric_subject_a_date_and_a_prior_offensive(nlp, text):
+    assert {m["event_date"] for m in events(nlp, text, dt.date(2017, 6, 8))} <= {dt.date(2017, 6, 8)}

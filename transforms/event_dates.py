@@ -45,10 +45,6 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _month_start(year: int, month: int) -> dt.date:
-    return dt.date(year, month, 1)
-
-
 def _shift_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -138,13 +134,46 @@ def _ago(words: list[str], published: dt.date) -> tuple[dt.date, str] | None:
     unit = words[1].rstrip("s")
     if count is None or unit not in _UNIT_PRECISION:
         return None
+    return _units_before(published, count, unit)
+
+
+def _units_before(day: dt.date, count: int, unit: str) -> tuple[dt.date, str]:
+    """The date `count` units ('day', 'week', 'month', 'year') before `day`, at that unit's precision."""
     if unit == "day":
-        return published - dt.timedelta(days=count), DAY
+        return day - dt.timedelta(days=count), DAY
     if unit == "week":
-        return _monday(published - dt.timedelta(weeks=count)), WEEK
+        return _monday(day - dt.timedelta(weeks=count)), WEEK
     if unit == "month":
-        return _shift_months(published, -count), MONTH
-    return dt.date(published.year - count, 1, 1), YEAR
+        return _shift_months(day, -count), MONTH
+    return dt.date(day.year - count, 1, 1), YEAR
+
+
+_DURATION = re.compile(r"\b(?:(\d+|%s)\s*-?\s*)?(day|week|month|year)(s?)(\s*-?\s*long)?\b"
+                       % "|".join(_NUMBER_WORDS))
+_COARSER = {DAY: WEEK, WEEK: MONTH, MONTH: YEAR, YEAR: YEAR}
+
+
+def at_precision(day: dt.date, precision: str) -> dt.date:
+    """The date that stands for `day`'s period at `precision` (see the module doc)."""
+    if precision == WEEK:
+        return _monday(day)
+    if precision == MONTH:
+        return day.replace(day=1)
+    return day.replace(month=1, day=1) if precision == YEAR else day
+
+
+def duration_start(expression: str, end: dt.date) -> tuple[dt.date, str] | None:
+    """When something that lasted the duration in `expression` ('two-month', 'a 40-day', 'week-long',
+    'months-long') and ended on `end` began: its span counts the end day, so a two-month siege
+    broken on 31 August began in July. A duration without a count ('months-long', 'several weeks')
+    is at least two units, and its start is known only to the next coarser precision."""
+    for number, unit, plural, long in _DURATION.findall(expression.lower()):
+        if not (number or long):
+            continue  # 'the month': a time, not a duration
+        count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number, None if plural else 1)
+        start, precision = _units_before(end + dt.timedelta(days=1), count or 2, unit)
+        return (start, precision) if count else (at_precision(start, _COARSER[precision]), _COARSER[precision])
+    return None
 
 
 _RESOLVERS = (_relative_day, _weekday, _deictic_period, _ago, _explicit_date)

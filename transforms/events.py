@@ -5,7 +5,9 @@ The pipeline has no dependency parser, so the rules read token sequences around 
 the place stand, and a few general rules fill the gaps a sentence leaves: a subject it does not name
 comes from the sentences before ('the forces managed to break the siege'), 'the city' is the last
 city named, air power backs the actor that takes ground, the date is the sentence's own date
-expression, else the dateline or the publication date.
+expression, else the dateline or the publication date. Two rules read past a trigger: a broken siege
+of stated length ('broke the two-month siege') also reports the siege, dated that long before the
+break, and a sentence whose subject is 'The operation' dates the previous sentence's offensive.
 
 One mention is returned per (event, place) and sentence; merging mentions across sentences and
 articles is the assembly's job.
@@ -14,6 +16,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from spacy.util import filter_spans
 
 from transforms.actors import load_actor_dictionary
 from transforms.dates import dateline_date
-from transforms.event_dates import DAY, UNKNOWN, resolve_date
+from transforms.event_dates import DAY, PRECISIONS, UNKNOWN, at_precision, duration_start, resolve_date
 from transforms.nlp import resolve_place
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
@@ -73,6 +76,7 @@ class Rules:
     non_participles: frozenset
     anaphor_nouns: frozenset
     anaphor_determiners: frozenset
+    operation_nouns: frozenset
     vague_objects: frozenset
     listing_cues: frozenset
     region_words: frozenset
@@ -113,6 +117,7 @@ def rules_from_data(data: dict) -> Rules:
         non_participles=frozenset(roles["non_participles"]),
         anaphor_nouns=frozenset(roles["anaphor_nouns"]),
         anaphor_determiners=frozenset(roles["anaphor_determiners"]),
+        operation_nouns=frozenset(roles["operation_nouns"]),
         vague_objects=frozenset(roles["vague_objects"]),
         listing_cues=frozenset(roles["listing_cues"]),
         region_words=frozenset(roles["region_words"]),
@@ -215,6 +220,7 @@ class ArticleReader:
         self.place_counts = Counter(ent.kb_id_ for ent in places)
         self.main_place = next((ent for key, _ in self.place_counts.most_common(1) for ent in places
                                 if ent.kb_id_ == key), None)
+        self._sides: dict[str, frozenset] = {}
 
     # -- entities ---------------------------------------------------------------------------------
     def ent(self, index: int, label: str) -> Span | None:
@@ -254,6 +260,32 @@ class ArticleReader:
     def _after_preposition(self, index: int) -> bool:
         return index > 0 and self.doc[index - 1].lower_ in self.rules.prepositions
 
+    def side_of(self, group: str) -> frozenset:
+        """`group` and the groups the article names backing it ('X-backed', 'backed by X') or
+        fighting with it ('Iraqi forces and Shiite militias'): a generic noun for its enemy
+        stands for none of them."""
+        side = self._sides.get(group)
+        if side is not None:
+            return side
+        side = {group}
+        for sentence in self.sentences:
+            actors = [found for index in range(sentence.start, sentence.end)
+                      if (found := self.actor_at(index)) is not None and found[0].start == index]
+            if group not in {actor.group for _, actor in actors}:
+                continue
+            backers = ally_positions(self, sentence)
+            for ent, actor in actors:
+                if ent.start in backers:
+                    side.add(actor.group)
+                elif actor.group == group:
+                    side.update(actor.allies)
+            for (first, first_actor), (second, second_actor) in zip(actors, actors[1:]):
+                if group in (first_actor.group, second_actor.group) \
+                        and self.doc[first.end:second.start].text.strip() in ("and", ","):
+                    side.update((first_actor.group, second_actor.group))
+        side = self._sides[group] = frozenset(side)
+        return side
+
     # -- anaphora ---------------------------------------------------------------------------------
     def anaphor_place(self, index: int) -> PlaceRef | None:
         """'the village' at token `index` (the noun): the last place named before it that a name
@@ -287,18 +319,19 @@ class ArticleReader:
         return bool(before) and (before[-1] in words or before[-1] == "of" and len(before) == 2 and before[0] in words) \
             or end < len(doc) and doc[end].lower_ in words
 
-    def generic_actor(self, token_index: int, kind: str, exclude: str | None) -> ActorRef | None:
-        """The actor a generic noun ('the militants') stands for: the last one of its kind named."""
+    def generic_actor(self, token_index: int, kind: str, exclude: Collection[str]) -> ActorRef | None:
+        """The actor a generic noun ('the militants') stands for: the last one of its kind named
+        that is not in `exclude`."""
         if kind == ANY:
             return self.context_actor(token_index, exclude)
         for ent in reversed(self.doc.ents):
-            if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ == exclude:
+            if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ in exclude:
                 continue
             if (ent.kb_id_ in self.non_state) == (kind == NON_STATE) and not self.support_only(ent):
                 return ActorRef(ent.kb_id_, tuple(ent._.allies))
         return None
 
-    def context_actor(self, token_index: int, exclude: str | None) -> ActorRef | None:
+    def context_actor(self, token_index: int, exclude: Collection[str]) -> ActorRef | None:
         """The subject of the nearest previous sentence naming an actor (its first actor that is no
         ally and can take ground), else the article's main actor."""
         previous = [sentence for sentence in self.sentences if sentence.end <= token_index]
@@ -309,9 +342,9 @@ class ArticleReader:
                 if found is None or found[0].start != index or index in allies:
                     continue
                 ent, actor = found
-                if actor.group != exclude and not (ent.label_ == ACTOR and self.support_only(ent)):
+                if actor.group not in exclude and not (ent.label_ == ACTOR and self.support_only(ent)):
                     return actor
-        if self.main_actor and self.main_actor != exclude:
+        if self.main_actor and self.main_actor not in exclude:
             return ActorRef(self.main_actor)
         return None
 
@@ -589,7 +622,7 @@ class SentenceReader:
             index = ent.end
         return None
 
-    def generic_before(self, trigger: Trigger, limit: int, exclude: str | None) -> ActorRef | None:
+    def generic_before(self, trigger: Trigger, limit: int, exclude: Collection[str]) -> ActorRef | None:
         """'the forces managed to', 'the militants were': a generic noun standing for an actor."""
         for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1):
             kind = self.rules.generic_actors.get(self.doc[index].lower_)
@@ -597,8 +630,9 @@ class SentenceReader:
                 return self.reader.generic_actor(index, kind, exclude)
         return None
 
-    def actor_after(self, trigger: Trigger, cues, limit: int) -> ActorRef | None:
-        """The actor after one of the cue words ('by', 'from', 'to') right of the trigger."""
+    def actor_after(self, trigger: Trigger, cues, limit: int, exclude: Collection[str] = ()) -> ActorRef | None:
+        """The actor after one of the cue words ('by', 'from', 'to') right of the trigger; a generic
+        noun there ('by the militants') stands for none in `exclude`."""
         for index in range(trigger.start, min(limit, trigger.end + self.rules.max_place_distance + 4)):
             if self.doc[index].lower_ in self.rules.clause_ends:
                 return None
@@ -610,7 +644,7 @@ class SentenceReader:
                     return found[1]
                 kind = self.rules.generic_actors.get(self.doc[following].lower_)
                 if kind and kind != ANY:
-                    return self.reader.generic_actor(following, kind, None)
+                    return self.reader.generic_actor(following, kind, exclude)
         return None
 
     def modifier_actor(self, trigger: Trigger) -> ActorRef | None:
@@ -665,13 +699,9 @@ class SentenceReader:
         """The sentence's date expression nearest the trigger, else the dateline or publication day
         (day precision only when the sentence reports something current)."""
         reader = self.reader
-        if reader.published is not None:
-            dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE),
-                           key=lambda ent: min(abs(ent.start - trigger.start), abs(ent.end - trigger.end)))
-            for ent in dates:
-                resolved = resolve_date(self._date_text(ent), reader.published)
-                if resolved is not None and resolved[0] <= reader.published + dt.timedelta(days=1):
-                    return resolved
+        stated = self.stated_date(trigger.start, trigger.end)
+        if stated is not None:
+            return stated
         fallback = reader.dateline or reader.published
         if fallback is None:
             return None, UNKNOWN
@@ -679,6 +709,20 @@ class SentenceReader:
         recent = trigger.type == HOLD or self.sentence.start == reader.sentences[0].start or any(
             self.doc[index].lower_ in self.rules.recent_markers for index in range(start, trigger.start))
         return fallback, DAY if recent else UNKNOWN
+
+    def stated_date(self, start: int, end: int) -> tuple[dt.date, str] | None:
+        """The date of the sentence's date expression nearest tokens start..end, if one names a
+        date up to the publication day (a day later for time zones)."""
+        published = self.reader.published
+        if published is None:
+            return None
+        dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE),
+                       key=lambda ent: min(abs(ent.start - start), abs(ent.end - end)))
+        for ent in dates:
+            resolved = resolve_date(self._date_text(ent), published)
+            if resolved is not None and resolved[0] <= published + dt.timedelta(days=1):
+                return resolved
+        return None
 
     def _date_text(self, ent: Span) -> str:
         """The expression with a day number the date rules left out ('November' + '21st')."""
@@ -714,8 +758,7 @@ class SentenceReader:
             trigger.gaining = self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)
         trigger.losing = _group(self.actor_after(trigger, self.rules.losing_cues - {"of"}, next_start))
         if rule.by_role == "losing":
-            trigger.losing = _group(self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)) \
-                or trigger.losing
+            trigger.losing = self._by_loser(trigger, next_start, ()) or trigger.losing
         elif rule.by_role == "inside":
             trigger.losing = _group(self._inside_actor(trigger)) or trigger.losing
         subject = self._subject(trigger, previous, left_limit)
@@ -725,6 +768,14 @@ class SentenceReader:
                 trigger, ("by", "to"), next_start)
         elif trigger.gaining is None:
             trigger.gaining = subject
+        if rule.by_role == "losing" and trigger.gaining is not None:
+            side = self.reader.side_of(trigger.gaining.group)
+            if trigger.losing in side:  # 'broke the siege imposed by the militants' names no ally of the breaker
+                trigger.losing = self._by_loser(trigger, next_start, side)
+
+    def _by_loser(self, trigger: Trigger, next_start: int, exclude: Collection[str]) -> str | None:
+        """'the siege of Amerli by IS', 'the Islamic State siege': the actor the rule's 'by' names."""
+        return _group(self.actor_after(trigger, ("by",), next_start, exclude) or self._inside_actor(trigger))
 
     def _inside_actor(self, trigger: Trigger) -> ActorRef | None:
         """'under ISIS's control', 'the Islamic State siege': an actor inside the trigger span."""
@@ -754,10 +805,10 @@ class SentenceReader:
             return previous.gaining
         if trigger.rule.needs_actor:
             return None
-        generic = self.generic_before(trigger, self.sentence.start, trigger.losing)
+        generic = self.generic_before(trigger, self.sentence.start, (trigger.losing,))
         if generic is not None:
             return generic
-        return self.reader.context_actor(trigger.start, trigger.losing)
+        return self.reader.context_actor(trigger.start, (trigger.losing,))
 
     def allies_of(self, trigger: Trigger) -> list[str]:
         allies = list(trigger.gaining.allies) if trigger.gaining else []
@@ -806,17 +857,54 @@ class SentenceReader:
                 if losing == gaining:
                     losing = None
                 mentions.append(self._mention(trigger, place, gaining, losing, certainty, event_date, precision))
+                began = self.siege_began(trigger, event_date, precision) if losing else None
+                if began is not None:
+                    mentions.append(self._mention(trigger, place, losing, None, certainty, *began, event_type=SIEGE,
+                                                  allies=[]))
         return mentions
 
-    def _mention(self, trigger, place, gaining, losing, certainty, event_date, precision) -> dict:
+    def siege_began(self, trigger: Trigger, broken: dt.date | None, precision: str) -> tuple[dt.date, str] | None:
+        """'broke the two-month siege': a siege with a stated duration began that long before it was
+        broken, known no more precisely than the break itself."""
+        if trigger.type != SIEGE_BROKEN or broken is None or precision == UNKNOWN:
+            return None
+        began = duration_start(self.doc[trigger.start + 1:trigger.end - 1].text, broken)
+        if began is None:
+            return None
+        coarser = max(began[1], precision, key=PRECISIONS.index)
+        return at_precision(began[0], coarser), coarser
+
+    def _mention(self, trigger, place, gaining, losing, certainty, event_date, precision, event_type=None,
+                 allies=None) -> dict:
+        """The mention of the trigger's event at `place` (or of the `event_type` it implies, with its
+        `allies`)."""
+        return {"event_type": event_type or trigger.type, "place": place.record(), "gaining_actor": gaining,
+                "losing_actor": losing, "allies": self.allies_of(trigger) if allies is None else allies,
+                "event_date": event_date, "date_precision": precision, "certainty": certainty,
+                "evidence": self._evidence(certainty)}
+
+    def _evidence(self, certainty: str) -> dict:
         article = self.reader.article
-        evidence = {"article_id": article.get("article_id"), "url": article.get("url"),
-                    "source": article.get("source"), "published_at": article.get("published_at"),
-                    "sentence": self.sentence.text, "start": self.sentence.start_char,
-                    "end": self.sentence.end_char, "certainty": certainty}
-        return {"event_type": trigger.type, "place": place.record(), "gaining_actor": gaining,
-                "losing_actor": losing, "allies": self.allies_of(trigger), "event_date": event_date,
-                "date_precision": precision, "certainty": certainty, "evidence": evidence}
+        return {"article_id": article.get("article_id"), "url": article.get("url"),
+                "source": article.get("source"), "published_at": article.get("published_at"),
+                "sentence": self.sentence.text, "start": self.sentence.start_char,
+                "end": self.sentence.end_char, "certainty": certainty}
+
+    def operation_anaphora(self, previous: list[dict]) -> list[dict]:
+        """'The operation, announced on Saturday, ...': a sentence whose subject refers back to the
+        offensive the previous sentence reported dates that offensive (by a mention of its own,
+        which the assembly merges with the previous one, keeping the most precise date)."""
+        subject = self.doc[self.sentence.start:min(self.sentence.start + 4, self.sentence.end)]
+        noun = next((index for index, token in enumerate(subject) if token.lower_ in self.rules.operation_nouns), 0)
+        if not noun or subject[0].lower_ not in self.rules.anaphor_determiners \
+                or not all(token.is_alpha and token.is_lower for token in subject[1:noun]):
+            return []  # no 'The operation', 'The new offensive' as the subject
+        stated = self.stated_date(subject.start, subject.start + noun + 1)
+        if stated is None:
+            return []
+        return [{**mention, "event_date": stated[0], "date_precision": stated[1],
+                 "evidence": self._evidence(mention["certainty"])}
+                for mention in previous if mention["event_type"] == OFFENSIVE]
 
 
 def _is_acronym(name: str) -> bool:
@@ -836,7 +924,12 @@ def _place_key(place: PlaceRef) -> str:
 def extract_events(doc: Doc, article: dict) -> list[dict]:
     """Event mentions of an article, one per (event, place) and sentence (see the module doc)."""
     reader = ArticleReader(doc, article, load_rules())
-    mentions = []
+    mentions, previous = [], []
     for sentence in reader.sentences:
-        mentions.extend(SentenceReader(reader, sentence).mentions())
+        sentence_reader = SentenceReader(reader, sentence)
+        found = sentence_reader.mentions()
+        if not any(mention["event_type"] == OFFENSIVE for mention in found):
+            found += sentence_reader.operation_anaphora(previous)
+        mentions.extend(found)
+        previous = found
     return mentions
