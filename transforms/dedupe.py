@@ -11,7 +11,7 @@ from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateS
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.timestamp import Timestamp
 
-from transforms.near_duplicates import Candidate, DuplicateLink, MinHasher, duplicate_links
+from transforms.near_duplicates import Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link
 from transforms.records import DUPLICATES
 
 _END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
@@ -52,11 +52,6 @@ class DropExactDuplicates(beam.PTransform):
             | "KeyByContent" >> beam.Map(lambda article: (article["content_hash"], article))
             | "GroupCopies" >> beam.GroupByKey()
             | "KeepEarliest" >> beam.ParDo(_KeepEarliest()).with_outputs(DUPLICATES, main="articles"))
-
-
-def earliest_link(links: Iterable[DuplicateLink]) -> DuplicateLink:
-    """Of an article's links from all its band buckets, the one to the earliest similar article."""
-    return min(links, key=lambda link: (link.earlier_order_key, link.earlier_id))
 
 
 def bucket_members(article: dict, hasher: MinHasher) -> list[tuple[str, Candidate]]:

@@ -169,19 +169,20 @@ def duplicate_links(bucket: Sequence[Candidate], threshold: float) -> Iterator[D
             )
 
 
+def earliest_link(links: Iterable[DuplicateLink]) -> DuplicateLink:
+    """Of one item's links (from all its band buckets), the one to the earliest similar copy."""
+    return min(links, key=lambda link: (link.earlier_order_key, link.earlier_id))
+
+
 def canonical_of(links: Iterable[DuplicateLink]) -> dict[str, tuple[str, float]]:
     """item_id -> (canonical_id, similarity): the earliest similar copy over all of an item's links.
 
     Items without links are canonical and absent from the result. A canonical may itself repeat an
     even earlier article it is similar to while the item is not; chains are left as found.
     """
-    best: dict[str, DuplicateLink] = {}
+    by_item: dict[str, list[DuplicateLink]] = {}
     for link in links:
         link = DuplicateLink(*link)
-        current = best.get(link.item_id)
-        if current is None or (link.earlier_order_key, link.earlier_id) < (
-            current.earlier_order_key,
-            current.earlier_id,
-        ):
-            best[link.item_id] = link
+        by_item.setdefault(link.item_id, []).append(link)
+    best = {item: earliest_link(item_links) for item, item_links in by_item.items()}
     return {item: (link.earlier_id, link.similarity) for item, link in best.items()}
