@@ -30,7 +30,7 @@ from pathlib import Path
 from bench.shared_data import ACLED_CSV, EVAL, FA_KES_CSV, SEEDS, read_fa_kes, require
 from transforms.boilerplate import clean_text
 from transforms.events import CAPTURE, HYPOTHETICAL, SIEGE_BROKEN, extract_events
-from transforms.gazetteer import get_gazetteer, name_keys
+from transforms.gazetteer import get_gazetteer, place_names_agree
 from transforms.nlp import get_nlp
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ MUST_NOT = {
                                  lambda m, text: m["evidence"]["start"] >= text.find("Top News")
                                  if "Top News" in text else False),
     "003_5d72bf2b25391026.txt": ("a reported CAPTURE of Mosul ('poised to retake' is hypothetical)",
-                                 lambda m, text: m["event_type"] == CAPTURE and _same_name(m["place"]["name"], "Mosul")
+                                 lambda m, text: m["event_type"] == CAPTURE and place_names_agree(m["place"]["name"], "Mosul")
                                  and m["certainty"] != HYPOTHETICAL),
 }
 
@@ -80,12 +80,6 @@ def acled_groups(actor: str) -> set[str]:
 
 
 # -- matching -----------------------------------------------------------------------------------------
-def _same_name(a: str, b: str) -> bool:
-    """Names agree after folding case, diacritics, Arabic articles and spelling (Hajeen = Hajin)."""
-    keys_a, keys_b = name_keys(a), name_keys(b)
-    return keys_a[0] == keys_b[0] or keys_a[1] == keys_b[1]
-
-
 def _km(lat1, lon1, lat2, lon2) -> float:
     rad = math.radians
     a = (math.sin(rad(lat2 - lat1) / 2) ** 2
@@ -95,7 +89,7 @@ def _km(lat1, lon1, lat2, lon2) -> float:
 
 def same_place(place: dict, name: str, country: str | None = None, lat=None, lon=None) -> bool:
     """The extracted place is the gold one: same name, same gazetteer place, or within 10 km."""
-    if _same_name(place["name"], name):
+    if place_names_agree(place["name"], name):
         return True
     gold = get_gazetteer().resolve(name, (country,) if country else ())
     if gold is not None and place["canonical_id"] == gold.canonical_id:
@@ -179,7 +173,7 @@ def acled_place(place: dict, row: dict) -> bool:
     if same_place(place, row["location"], "SY", lat, lon):
         return True
     # ACLED names a city's quarter 'City - Quarter' ('Deir-ez-Zor - Hettin'): the quarter's name is the place's
-    if any(_same_name(place["name"], part) for part in row["location"].split(" - ")[1:]):
+    if any(place_names_agree(place["name"], part) for part in row["location"].split(" - ")[1:]):
         return True
     return float(row["geo_precision"] or 1) >= 2 and (
         place["lat"] is None or _km(lat, lon, place["lat"], place["lon"]) <= NEAREST_TOWN_KM)

@@ -115,3 +115,8 @@ def test_conflicts_merge_into_one_group():
 @pytest.mark.parametrize("text", ["QSD", "QSD forces", "Syria Democratic Forces", "Peoples Protection Units"])
 def test_other_names_of_the_sdf(text):
     assert resolve_actor(text) == "SDF"
+
+
+@pytest.mark.parametrize("text", ["Khalid ibn al-Walid Army", "Jaysh Khalid Ibn al-Walid", "Khalid ibn al Walid Army"])
+def test_islamic_state_affiliate_in_the_yarmouk_basin(text):
+    assert resolve_actor(text, ("SY",)) == "ISLAMIC_STATE"

@@ -233,3 +233,12 @@ def test_real_governorates_and_countries(real):
     assert real.resolve("Rural Damascus", ["SY"]).admin1 == real.resolve("Douma", ["SY"]).admin1
     assert real.resolve("Syria").feature == "country"
     assert real.countries_in(["Syria", "Raqqa", "Mosul"])[0] == "SY"
+
+
+def test_place_names_agree_across_transliterations_but_not_between_places():
+    from transforms.gazetteer import place_names_agree
+    assert place_names_agree("Hajeen", "Hajin")
+    assert place_names_agree("al-Maghir Hill", "Maghir")
+    assert place_names_agree("Ar Raqqah", "Raqqa")
+    assert not place_names_agree("Hawija", "Hajin")
+    assert not place_names_agree("Homs", "Hama")

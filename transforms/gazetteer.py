@@ -564,3 +564,18 @@ def get_gazetteer(extra_files: Sequence[str | os.PathLike] = (),
     """The gazetteer, loaded once per process (call it from DoFn.setup)."""
     return _cached_gazetteer(tuple(str(path) for path in extra_files),
                              str(geonames_dump) if geonames_dump else None)
+
+
+def place_names_agree(a: str, b: str) -> bool:
+    """Names agree as the gazetteer matches them: after folding case, diacritics, Arabic articles and
+    spelling (Hajeen = Hajin), or sharing the consonant skeleton with close spelling keys; either
+    name may drop generic words at its ends ('al-Maghir Hill' = 'Maghir')."""
+    return any(_spellings_agree(name_keys(variant_a), name_keys(variant_b))
+               for variant_a in _name_variants(a) for variant_b in _name_variants(b))
+
+
+def _spellings_agree(keys_a: tuple[str, str, str], keys_b: tuple[str, str, str]) -> bool:
+    (folded_a, spelling_a, skeleton_a), (folded_b, spelling_b, skeleton_b) = keys_a, keys_b
+    return (folded_a == folded_b or spelling_a == spelling_b
+            or (skeleton_a == skeleton_b
+                and difflib.SequenceMatcher(None, spelling_a, spelling_b).ratio() >= SKELETON_MIN_SIMILARITY))
