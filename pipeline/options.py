@@ -39,8 +39,9 @@ class ControlPipelineOptions(PipelineOptions):
                  "maps its file names to fields. Repeat the flag for several inputs.")
         parser.add_argument(
             "--output", default=None, metavar="DIR",
-            help="Output folder (local path or gs://…): articles/, duplicates/, filtered/ and dead_letter/ "
-                 "hold Avro files partitioned by date (date=YYYY-MM-DD), and _SUMMARY.json the run's counts.")
+            help="Output folder (local path or gs://…): articles/, duplicates/, filtered/, dead_letter/, "
+                 "events/, control/ and changes/ hold Avro files partitioned by date (date=YYYY-MM-DD), "
+                 "and _SUMMARY.json the run's counts.")
         parser.add_argument(
             "--max_record_bytes", type=positive_int, default=DEFAULT_MAX_RECORD_BYTES, metavar="N",
             help="A record (a JSON line or a file) larger than this goes to the dead letters unparsed "
