@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.event_dates import resolve_date
+from transforms.event_dates import resolve_date, time_before
 
 MONDAY = dt.date(2014, 9, 1)
 
@@ -52,3 +52,13 @@ def test_expressions_that_name_no_date(expression):
 
 def test_impossible_day_is_none():
     assert resolve_date("February 30, 2015", MONDAY) is None
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("ten months", (dt.date(2015, 5, 1), "month")),
+    ("three days", (dt.date(2016, 3, 24), "day")),
+    ("a year", (dt.date(2015, 1, 1), "year")),
+    ("months", None),  # no count: no date
+])
+def test_time_before(expression, expected):
+    assert time_before(expression, dt.date(2016, 3, 27)) == expected

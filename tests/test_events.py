@@ -303,3 +303,54 @@ def test_the_operation_in_the_next_sentence_dates_the_offensive(nlp):
 ])
 def test_no_dated_offensive_without_an_anaphoric_subject_a_date_and_a_prior_offensive(nlp, text):
     assert {m["event_date"] for m in events(nlp, text, dt.date(2017, 6, 8))} <= {dt.date(2017, 6, 8)}
+
+
+@pytest.mark.parametrize("sentence, gaining, allies", [
+    ("The Syrian army and Hezbollah fighters seized Qaryatain on Wednesday.", "SYRIAN_GOVERNMENT", ["HEZBOLLAH"]),
+    ("Hezbollah fighters and the Syrian army seized Qaryatain on Wednesday.", "HEZBOLLAH", ["SYRIAN_GOVERNMENT"]),
+    ("Iraqi troops, Peshmerga fighters and Shiite militias recaptured Sinjar on Thursday.", "IRAQI_GOVERNMENT",
+     ["PESHMERGA", "PMF"]),
+    ("Russian jets and Syrian troops captured Qaryatain on Wednesday.", "SYRIAN_GOVERNMENT", ["RUSSIA"]),  # air power
+])
+def test_coordinated_subjects_are_led_by_the_first_actor_that_can_take_ground(nlp, sentence, gaining, allies):
+    mention = only(events(nlp, sentence, dt.date(2016, 4, 7)))
+    assert (mention["gaining_actor"], mention["allies"]) == (gaining, allies)
+
+
+@pytest.mark.parametrize("sentence, places", [
+    ("Peshmerga fighters entered the Yazidi town of Sinjar on Friday.", {"Sinjar"}),
+    ("Iraqi forces retook the Christian towns of Qaraqosh and Bartella.", {"Qaraqosh", "Bartella"}),
+    ("The SDF took control of the Yarmuk neighbourhood of Raqqa.", {"Yarmuk"}),  # a quarter's name is a place
+])
+def test_a_descriptor_before_a_place_noun_and_of_is_not_the_place(nlp, sentence, places):
+    assert {m["place"]["name"] for m in events(nlp, sentence, dt.date(2016, 11, 13))} == places
+
+
+RETAKEN = "Syrian troops retook Qaryatain on Sunday, {} after the town fell to IS."
+
+
+@pytest.mark.parametrize("interval, fell", [
+    ("eight months", (dt.date(2015, 8, 1), "month")),
+    ("three days", (dt.date(2016, 3, 31), "day")),
+])
+def test_an_event_n_units_after_which_another_happened_is_dated_that_long_before(nlp, interval, fell):
+    mentions = events(nlp, RETAKEN.format(interval), dt.date(2016, 4, 4))
+    assert {(m["gaining_actor"], m["event_date"], m["date_precision"]) for m in mentions} == {
+        ("SYRIAN_GOVERNMENT", dt.date(2016, 4, 3), "day"), ("ISLAMIC_STATE", *fell)}
+
+
+def test_a_clause_after_a_comma_is_not_dated_by_a_preceding_interval(nlp):
+    mentions = events(nlp, "Eight months after the town fell to IS, Syrian troops retook Qaryatain on Sunday.",
+                      dt.date(2016, 4, 4))
+    assert {(m["gaining_actor"], m["event_date"]) for m in mentions} >= {("SYRIAN_GOVERNMENT", dt.date(2016, 4, 3))}
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Syrian troops advancing from Homs captured Qaryatain on Sunday.", "Qaryatain"),
+    ("IS fighters heading from Raqqa seized Tabqa on Sunday.", "Tabqa"),
+    # 'the town' is the last town named, not the route's end
+    ("Government troops pushed IS out of Tabqa. Reinforcements arriving on the road from Raqqa took control of "
+     "the town.", "Tabqa"),
+])
+def test_a_route_end_or_where_forces_came_from_is_not_the_place(nlp, text, place):
+    assert {m["place"]["name"] for m in events(nlp, text, dt.date(2016, 4, 4))} == {place}

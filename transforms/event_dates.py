@@ -167,12 +167,30 @@ def duration_start(expression: str, end: dt.date) -> tuple[dt.date, str] | None:
     'months-long') and ended on `end` began: its span counts the end day, so a two-month siege
     broken on 31 August began in July. A duration without a count ('months-long', 'several weeks')
     is at least two units, and its start is known only to the next coarser precision."""
+    duration = _duration(expression)
+    if duration is None:
+        return None
+    count, unit = duration
+    start, precision = _units_before(end + dt.timedelta(days=1), count or 2, unit)
+    return (start, precision) if count else (at_precision(start, _COARSER[precision]), _COARSER[precision])
+
+
+def time_before(expression: str, day: dt.date) -> tuple[dt.date, str] | None:
+    """When an event came the time in `expression` ('ten months', 'three days') before `day`
+    ('ten months after the city fell'), at that unit's precision; a duration without a count
+    ('months after') names no date."""
+    duration = _duration(expression)
+    if duration is None or duration[0] is None:
+        return None
+    return _units_before(day, *duration)
+
+
+def _duration(expression: str) -> tuple[int | None, str] | None:
+    """The (count, unit) of the first duration in `expression`; count None for 'months-long'."""
     for number, unit, plural, long in _DURATION.findall(expression.lower()):
         if not (number or long):
             continue  # 'the month': a time, not a duration
-        count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number, None if plural else 1)
-        start, precision = _units_before(end + dt.timedelta(days=1), count or 2, unit)
-        return (start, precision) if count else (at_precision(start, _COARSER[precision]), _COARSER[precision])
+        return (int(number) if number.isdigit() else _NUMBER_WORDS.get(number, None if plural else 1)), unit
     return None
 
 

@@ -27,7 +27,7 @@ from spacy.util import filter_spans
 
 from transforms.actors import load_actor_dictionary
 from transforms.dates import dateline_date
-from transforms.event_dates import DAY, PRECISIONS, UNKNOWN, at_precision, duration_start, resolve_date
+from transforms.event_dates import DAY, PRECISIONS, UNKNOWN, at_precision, duration_start, resolve_date, time_before
 from transforms.nlp import resolve_place
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
@@ -66,6 +66,12 @@ class Rules:
     losing_cues: frozenset
     generic_actors: dict
     support_only: frozenset
+    conjunctions: frozenset
+    coordination_words: frozenset
+    settlement_nouns: frozenset
+    route_nouns: frozenset
+    route_prepositions: frozenset
+    movement_words: frozenset
     near_cues: frozenset
     compass_words: frozenset
     clause_ends: frozenset
@@ -107,6 +113,12 @@ def rules_from_data(data: dict) -> Rules:
         losing_cues=frozenset(roles["losing_cues"]),
         generic_actors=dict(roles["generic_actors"]),
         support_only=frozenset(roles["support_only_nouns"]),
+        conjunctions=frozenset(roles["conjunctions"]),
+        coordination_words=frozenset(roles["coordination_words"]),
+        settlement_nouns=frozenset(roles["settlement_nouns"]),
+        route_nouns=frozenset(roles["route_nouns"]),
+        route_prepositions=frozenset(roles["route_prepositions"]),
+        movement_words=frozenset(roles["movement_words"]),
         near_cues=frozenset(roles["near_cues"]),
         compass_words=frozenset(roles["compass_words"]),
         clause_ends=frozenset(roles["clause_ends"]),
@@ -228,14 +240,34 @@ class ArticleReader:
         return ent if ent is not None and ent.label_ == label else None
 
     def event_place(self, ent: Span) -> bool:
-        """A place an event can happen in: not a country, not a demonym the model took for a place."""
+        """A place an event can happen in: not a country, not a demonym the model took for a place,
+        not a route's end."""
         if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text):
             return False
-        return not self.describes_actor(ent) and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
+        return not self.describes_actor(ent) and not self.describes_place(ent) and not self.route_end(ent.start) \
+            and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
 
     def describes_actor(self, name: Span) -> bool:
         """'Sunni militants', 'Aleppo rebels': a name before an actor noun describes the actor."""
         return name.end < len(self.doc) and self.doc[name.end].lower_ in self.rules.generic_actors
+
+    def describes_place(self, name: Span) -> bool:
+        """'the Turkmen town of Amerli', 'the Kurdish villages of X and Y': a name between a
+        determiner and a settlement noun with 'of' and a name describes the place named after them
+        (but 'Kasra village of northern Hama' is Kasra, 'the Yarmuk neighbourhood of Raqqa' Yarmuk)."""
+        doc, start, end = self.doc, name.start, name.end
+        return 0 < start and end + 2 < len(doc) and doc[start - 1].lower_ in self.rules.anaphor_determiners \
+            and doc[end].lower_ in self.rules.settlement_nouns and doc[end + 1].lower_ == "of" \
+            and doc[end + 2].is_title
+
+    def route_end(self, index: int) -> bool:
+        """'the desert road from Palmyra', 'columns advancing from Palmyra': a place named as a
+        route's end or where forces came from, not where the event happened."""
+        if index == 0 or self.doc[index - 1].lower_ not in self.rules.route_prepositions:
+            return False
+        before = [token.lower_ for token in self.doc[max(0, index - 6):index - 1]]
+        return any(word in self.rules.route_nouns for word in before[-2:]) or (
+            self.doc[index - 1].lower_ == "from" and any(word in self.rules.movement_words for word in before))
 
     def names_actor(self, text: str) -> bool:
         """'Syrian', 'US': a demonym or actor name that a model may have taken for a place."""
@@ -435,8 +467,11 @@ class SentenceReader:
 
     # -- places -----------------------------------------------------------------------------------
     def _is_near(self, index: int) -> bool:
-        """A place preceded by 'near', 'around', 'north of' is where the event is near."""
+        """A place preceded by 'near', 'around', 'north of' is where the event is near; one after
+        'the road from' is where a route ends."""
         doc, start = self.doc, self.sentence.start
+        if self.reader.route_end(index):
+            return True
         before = [doc[i].lower_ for i in range(max(start, index - 3), index)]
         if before and before[-1] in self.rules.near_cues:
             return True
@@ -466,11 +501,13 @@ class SentenceReader:
 
     def _names_no_place(self, name: Span) -> bool:
         """An actor ('Syrian', 'Syrias' with its apostrophe lost), an organisation ('NGO', 'the UN
-        Security Council'), a name before an actor noun, or a model number ('F-16s')."""
+        Security Council'), a name before an actor noun, a descriptor ('the Turkmen town of'), or a
+        model number ('F-16s')."""
         text = name.text
         return self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
             or _is_acronym(text) or name[-1].lower_ in self.rules.organisation_words \
-            or self.reader.describes_actor(name) or any(char.isdigit() for char in text)
+            or self.reader.describes_actor(name) or self.reader.describes_place(name) \
+            or any(char.isdigit() for char in text)
 
     def _place_at(self, index: int, in_slot: bool = True) -> PlaceRef | None:
         """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
@@ -607,6 +644,28 @@ class SentenceReader:
             index -= 1
         return None
 
+    def coalition(self, ent: Span, actor: ActorRef) -> ActorRef:
+        """'Iraqi forces and Popular Mobilisation units took Tikrit', 'Turkish troops and allied
+        rebels': actors joined by a conjunction act as a coalition led by the first named, the
+        others its allies (a commas-list joins only before a conjunction: 'X, Y and Z')."""
+        members = [actor]
+        while True:
+            index, between = ent.start - 1, set()
+            while index >= self.sentence.start and self.doc[index].lower_ in self.rules.coordination_words:
+                between.add(self.doc[index].lower_)
+                index -= 1
+            found = self.reader.actor_at(index) if index >= self.sentence.start and between else None
+            joined = between & self.rules.conjunctions or (len(members) > 1 and "," in between)
+            if found is None or not joined or found[0].start in self.allies \
+                    or self.reader._after_preposition(found[0].start) \
+                    or (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
+                break
+            ent = found[0]
+            members.insert(0, found[1])
+        leader, followers = members[0], members[1:]
+        allies = [group for member in followers for group in (member.group, *member.allies)]
+        return ActorRef(leader.group, tuple(dict.fromkeys((*leader.allies, *allies))))
+
     def sentence_subject(self, trigger: Trigger) -> tuple[Span, ActorRef] | None:
         """The first actor of the sentence that is no ally and not the object of a preposition."""
         index = self.sentence.start
@@ -697,11 +756,42 @@ class SentenceReader:
 
     def date(self, trigger: Trigger) -> tuple[dt.date | None, str]:
         """The sentence's date expression nearest the trigger, else the dateline or publication day
-        (day precision only when the sentence reports something current)."""
+        (day precision only when the sentence reports something current); for a trigger in a
+        clause 'ten months after ...', that long before the date of the clause around it."""
+        return self.relative_date(trigger) or self.stated_date(trigger.start, trigger.end) \
+            or self._default_date(trigger)
+
+    def relative_date(self, trigger: Trigger) -> tuple[dt.date | None, str] | None:
+        """'recaptured Palmyra on Sunday, ten months after the city fell': the event of a clause
+        opened by 'N units after' came that long before the date of the clause around it, known
+        no more precisely than either."""
+        after = self._opening_after(trigger)
+        if after is None:
+            return None
+        begin = max(self.sentence.start, after - 2)
+        end = next((index for index in range(trigger.end, self.sentence.end)
+                    if self.doc[index].text in (",", ";") or self.doc[index].lower_ in self.rules.clause_ends),
+                   self.sentence.end)
+        main = self.stated_date(begin, after, outside=range(begin, end)) or self._default_date(trigger)
+        if main[0] is None:
+            return main
+        earlier = time_before(self.doc[begin:after].text, main[0])
+        return _no_finer(earlier, main[1]) if earlier is not None else None
+
+    def _opening_after(self, trigger: Trigger) -> int | None:
+        """The 'after' that opens the trigger's clause, if one does."""
+        for index in range(trigger.start - 1, self.sentence.start, -1):
+            word = self.doc[index]
+            if word.lower_ == "after":
+                return index
+            if word.text in (",", ";") or word.lower_ in self.rules.clause_ends:
+                return None
+        return None
+
+    def _default_date(self, trigger: Trigger) -> tuple[dt.date | None, str]:
+        """The dateline or publication day, at day precision only when the trigger's clause
+        reports something current."""
         reader = self.reader
-        stated = self.stated_date(trigger.start, trigger.end)
-        if stated is not None:
-            return stated
         fallback = reader.dateline or reader.published
         if fallback is None:
             return None, UNKNOWN
@@ -710,13 +800,15 @@ class SentenceReader:
             self.doc[index].lower_ in self.rules.recent_markers for index in range(start, trigger.start))
         return fallback, DAY if recent else UNKNOWN
 
-    def stated_date(self, start: int, end: int) -> tuple[dt.date, str] | None:
-        """The date of the sentence's date expression nearest tokens start..end, if one names a
-        date up to the publication day (a day later for time zones)."""
+    def stated_date(self, start: int, end: int, outside: range = range(0)) -> tuple[dt.date, str] | None:
+        """The date of the sentence's date expression nearest tokens start..end (and not within
+        the tokens `outside`), if one names a date up to the publication day (a day later for time
+        zones)."""
         published = self.reader.published
         if published is None:
             return None
-        dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE),
+        dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE
+                        and not (ent.start < outside.stop and ent.end > outside.start)),
                        key=lambda ent: min(abs(ent.start - start), abs(ent.end - end)))
         for ent in dates:
             resolved = resolve_date(self._date_text(ent), published)
@@ -799,7 +891,7 @@ class SentenceReader:
         if found is not None and (generic_at is None or found[0].end > generic_at):
             ent, actor = found
             if not (ent.label_ == ACTOR and self.reader.support_only(ent)):
-                return actor
+                return self.coalition(ent, actor)
             return None  # air power named as the subject: it backs an actor the sentence leaves unnamed
         if previous is not None and previous.gaining is not None and self.doc[trigger.start - 1].lower_ == "and":
             return previous.gaining
@@ -869,10 +961,7 @@ class SentenceReader:
         if trigger.type != SIEGE_BROKEN or broken is None or precision == UNKNOWN:
             return None
         began = duration_start(self.doc[trigger.start + 1:trigger.end - 1].text, broken)
-        if began is None:
-            return None
-        coarser = max(began[1], precision, key=PRECISIONS.index)
-        return at_precision(began[0], coarser), coarser
+        return _no_finer(began, precision) if began is not None else None
 
     def _mention(self, trigger, place, gaining, losing, certainty, event_date, precision, event_type=None,
                  allies=None) -> dict:
@@ -911,6 +1000,12 @@ def _is_acronym(name: str) -> bool:
     """'US', 'UN': short capitals name organisations and states, hardly ever a town."""
     letters = name.replace(".", "")
     return letters.isalpha() and letters.isupper() and len(letters) <= 3
+
+
+def _no_finer(found: tuple[dt.date, str], precision: str) -> tuple[dt.date, str]:
+    """A date derived from one known to `precision` is known no more precisely than it."""
+    coarser = max(found[1], precision, key=PRECISIONS.index)
+    return at_precision(found[0], coarser), coarser
 
 
 def _group(actor: ActorRef | None) -> str | None:
