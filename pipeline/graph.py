@@ -10,9 +10,12 @@ from collections import defaultdict
 
 import apache_beam as beam
 
+from schemas import STATE_RECORDS
 from transforms.clean import CleanArticles
-from transforms.dedupe import DropExactDuplicates, DropNearDuplicates, DropNearDuplicatesStreaming
-from transforms.assembly import AssembleEvents, place_key
+from transforms.dedupe import DropExactDuplicates, DropNearDuplicates, DropNearDuplicatesStreaming, seen_article
+from transforms.incremental import (EVENTS, MENTIONS, SEEN, lateness_boundary, mention_order, newest, read_carried,
+                                    seen_order, within_horizon)
+from transforms.assembly import OPEN_MENTIONS, AssembleEvents, is_open, place_key
 from transforms.control import CHANGES, FoldControl
 from transforms.entities import MENTIONS, ExtractEntitiesAndEvents
 from transforms.language import IdentifyLanguage
@@ -25,6 +28,8 @@ from transforms.write import WriteAvroPartitions
 
 #: Where every input record ends: exactly one of these outputs.
 OUTCOMES = ("articles", "duplicates", "filtered", "dead_letter")
+#: Outputs built from all that is known (carried state included), rather than one record per input.
+DERIVED_OUTPUTS = ("events", "control", "changes")
 MAIN = "articles"
 
 
@@ -82,9 +87,16 @@ def change_message(change: dict) -> bytes:
     return json.dumps(change, default=str, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
-    """Add the whole graph to `pipeline`; returns each outcome's PCollection of written file paths."""
+def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
+    """Add the whole graph to `pipeline`; returns each outcome's PCollection of written file paths.
+
+    `plan` (a pipeline.state.RunPlan, batch runs) says where files are staged, the batch they belong
+    to, and for incremental runs the state to start from and the one to write.
+    """
     live = is_live(options)
+    incremental = plan is not None and plan.incremental
+    carried = {kind: read_carried(pipeline, plan.prior_snapshot, kind) for kind in STATE_RECORDS} if incremental \
+        else {}
     side = _SideOutputs()
     payload_limit = options.dead_letter_payload_bytes
     hasher = MinHasher(threshold=options.near_duplicate_threshold)
@@ -103,8 +115,20 @@ def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
         articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicatesStreaming(
             hasher, options.duplicate_horizon_hours * 3600), DUPLICATES)
     else:
-        articles = side.take(articles | "DropExactDuplicates" >> DropExactDuplicates(), DUPLICATES)
-        articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicates(hasher), DUPLICATES)
+        articles = side.take(articles | "DropExactDuplicates" >> DropExactDuplicates(carried.get(SEEN)), DUPLICATES)
+        articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicates(hasher, carried.get(SEEN)),
+                             DUPLICATES)
+    state = {}
+    if incremental:
+        newly_seen = articles | "SeenArticles" >> beam.Map(seen_article, hasher)
+        seen = (carried[SEEN], newly_seen) | "AllSeen" >> beam.Flatten()
+        newest_published = (seen
+                            | "PublishedAt" >> beam.Map(lambda record: record["published_at"])
+                            | "NewestPublished" >> beam.CombineGlobally(newest))
+        boundary = newest_published | "LatenessBoundary" >> beam.Map(lateness_boundary,
+                                                                      options.allowed_lateness_days)
+        state[SEEN] = seen | "KeepWithinHorizon" >> beam.Filter(
+            within_horizon, beam.pvalue.AsSingleton(newest_published), options.duplicate_horizon_hours * 3600)
     articles = side.take(articles | "IdentifyLanguage" >> beam.ParDo(IdentifyLanguage(payload_limit)).with_outputs(
         DEAD_LETTER, main=MAIN), DEAD_LETTER)
     read = articles | "EntitiesAndEvents" >> ExtractEntitiesAndEvents(
@@ -115,7 +139,15 @@ def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
         mentions = (mentions
                     | "StampEventTime" >> beam.ParDo(StampEventTime(options.allowed_lateness_days))
                     | "DailyWindows" >> daily_windows(options.early_firing_seconds, options.allowed_lateness_days))
-    events = mentions | "AssembleEvents" >> AssembleEvents()
+    if incremental:
+        mentions = (carried[MENTIONS], mentions) | "AllOpenMentions" >> beam.Flatten()
+        assembled = mentions | "AssembleEvents" >> AssembleEvents(boundary)
+        state[MENTIONS] = assembled[OPEN_MENTIONS]
+        events = (carried[EVENTS], assembled.events) | "AllEvents" >> beam.Flatten()
+        state[EVENTS] = events | "ClosedEvents" >> beam.Filter(
+            lambda event, day: not is_open(event, day), beam.pvalue.AsSingleton(boundary))
+    else:
+        events = mentions | "AssembleEvents" >> AssembleEvents()
     control = events | "FoldControl" >> FoldControl(live)
     if live and options.output_topic:
         from apache_beam.io.gcp.pubsub import WriteToPubSub
@@ -135,6 +167,11 @@ def build_pipeline(pipeline: beam.Pipeline, options) -> dict:
     written = {}
     for kind, (records, order, date_of) in outputs.items():
         written[kind] = records | f"Write_{kind}" >> WriteAvroPartitions(
-            options.output, kind, order=order, date_of=date_of, num_shards=options.num_shards,
-            fire_every_seconds=options.early_firing_seconds if live else None)
+            plan.staging if plan else options.output, kind, order=order, date_of=date_of,
+            num_shards=options.num_shards, fire_every_seconds=options.early_firing_seconds if live else None,
+            batch_id=plan.batch_id if incremental and kind not in DERIVED_OUTPUTS else None)
+    state_orders = {SEEN: seen_order, MENTIONS: mention_order, EVENTS: event_order}
+    for kind, records in state.items():
+        _ = records | f"WriteState_{kind}" >> WriteAvroPartitions(
+            plan.next_snapshot, kind, order=state_orders[kind], record=STATE_RECORDS[kind])
     return written

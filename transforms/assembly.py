@@ -131,8 +131,8 @@ def control_event(key: str, mentions: list[dict]) -> dict:
     }
 
 
-def assemble_events(key: str, mentions) -> list[dict]:
-    """Cluster the mentions of one place into events; deterministic whatever order they come in."""
+def event_clusters(mentions) -> list[list[dict]]:
+    """The mentions of one place grouped by the event they report; the same whatever order they come in."""
     clusters: list[_Cluster] = []
     for mention in sorted(mentions, key=_mention_order):
         period = date_period(mention["event_date"], mention["date_precision"])
@@ -141,31 +141,67 @@ def assemble_events(key: str, mentions) -> list[dict]:
             cluster = _Cluster(merge_class(mention), mention["gaining_actor"], period)
             clusters.append(cluster)
         cluster.add(mention, period)
-    return sorted((control_event(key, c.mentions) for c in clusters), key=lambda e: e["event_id"])
+    return [cluster.mentions for cluster in clusters]
+
+
+def assemble_events(key: str, mentions) -> list[dict]:
+    """Cluster the mentions of one place into events, ordered by event id."""
+    return sorted((control_event(key, cluster) for cluster in event_clusters(mentions)), key=lambda e: e["event_id"])
+
+
+def is_open(event: dict, boundary: dt.date) -> bool:
+    """Whether reports that arrive later may still join `event`: its date period reaches `boundary` (the
+    newest publication day less the allowed lateness). An undated event stays as its run made it."""
+    if event["event_date"] is None or event["date_precision"] == "unknown":
+        return False
+    return date_period(event["event_date"], event["date_precision"])[1] >= boundary
+
+
+#: Side output of AssembleEvents when it carries state: the mentions of the events still open.
+OPEN_MENTIONS = "open_mentions"
 
 
 class _MergeMentions(beam.DoFn):
     """One place's mentions (of one window, in streaming) -> its events; the pane index is the revision,
-    so each later firing of a window is visibly a revision of the earlier one."""
+    so each later firing of a window is visibly a revision of the earlier one. Given the boundary of
+    an incremental run, the mentions of events still open go to OPEN_MENTIONS for the next run."""
 
     def __init__(self):
         super().__init__()
         self.events = Metrics.counter("assembly", "events")
+        self.carried = Metrics.counter("assembly", "mentions_carried")
 
-    def process(self, keyed_mentions, pane=beam.DoFn.PaneInfoParam):
+    def process(self, keyed_mentions, pane=beam.DoFn.PaneInfoParam, boundary=None):
         key, mentions = keyed_mentions
         revision = pane.index if pane is not None else 0
-        for event in assemble_events(key, mentions):
+        for cluster in event_clusters(mentions):
+            event = control_event(key, cluster)
             self.events.inc()
             yield {**event, "revision": revision}
+            if boundary is not None and is_open(event, boundary):
+                self.carried.inc(len(cluster))
+                for mention in cluster:
+                    yield beam.pvalue.TaggedOutput(OPEN_MENTIONS, mention)
 
 
 class AssembleEvents(beam.PTransform):
-    """Event mentions -> ControlEvents, grouped by place (and by the mentions' windows, when windowed)."""
+    """Event mentions -> ControlEvents, grouped by place (and by the mentions' windows, when windowed).
+
+    `boundary` (incremental runs: a singleton PCollection of the date before which events are closed)
+    adds the OPEN_MENTIONS output beside the events ('events').
+    """
+
+    def __init__(self, boundary=None):
+        super().__init__()
+        self.boundary = boundary
 
     def expand(self, mentions):
-        return (
+        grouped = (
             mentions
             | "KeyByPlace" >> beam.Map(lambda mention: (place_key(mention["place"]), mention))
-            | "GroupByPlace" >> beam.GroupByKey()
-            | "MergeMentions" >> beam.ParDo(_MergeMentions()))
+            | "GroupByPlace" >> beam.GroupByKey())
+        if self.boundary is None:
+            return grouped | "MergeMentions" >> beam.ParDo(_MergeMentions()).with_output_types(dict)
+        return grouped | "MergeMentions" >> beam.ParDo(
+            _MergeMentions(), boundary=beam.pvalue.AsSingleton(self.boundary)).with_output_types(dict).with_outputs(
+            OPEN_MENTIONS, main="events")

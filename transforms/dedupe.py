@@ -11,10 +11,14 @@ from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateS
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.timestamp import Timestamp
 
-from transforms.near_duplicates import Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link
+from transforms.near_duplicates import (Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link,
+                                        shared_bucket_members)
 from transforms.records import DUPLICATES
 
 _END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+#: Articles an earlier incremental run wrote (its state's SeenArticles) sort before this run's: they
+#: are out already and cannot become the copies.
+EARLIER_RUN, THIS_RUN = 0, 1
 
 
 def canonical_order(article: dict) -> tuple:
@@ -22,11 +26,21 @@ def canonical_order(article: dict) -> tuple:
     return (article["published_at"] or _END_OF_TIME, article["article_id"], article["origin"])
 
 
-def mark_duplicates(copies: Iterable[dict], kind: str = "exact") -> tuple[dict, list[dict]]:
-    """The canonical (earliest) article of a group of copies, and the others marked as its duplicates."""
-    first, *rest = sorted(copies, key=canonical_order)
-    return first, [{**copy, "duplicate_of": first["article_id"], "duplicate_similarity": 1.0,
-                    "duplicate_kind": kind} for copy in rest]
+def as_duplicate(article: dict, of_id: str, similarity: float, kind: str) -> dict:
+    return {**article, "duplicate_of": of_id, "duplicate_similarity": round(similarity, 4), "duplicate_kind": kind}
+
+
+def mark_duplicates(copies: Iterable[dict], kind: str = "exact",
+                    seen: Iterable[dict] = ()) -> tuple[dict | None, list[dict]]:
+    """The canonical (earliest) article of a group of copies, and the others marked as its duplicates.
+
+    When an earlier run already wrote a copy (`seen`), every one of `copies` repeats it: no canonical.
+    """
+    earlier = min(seen, key=canonical_order, default=None)
+    ordered = sorted(copies, key=canonical_order)
+    first, rest = (None, ordered) if earlier is not None else (ordered[0], ordered[1:])
+    canonical_id = (earlier or first)["article_id"]
+    return first, [as_duplicate(copy, canonical_id, 1.0, kind) for copy in rest]
 
 
 class _KeepEarliest(beam.DoFn):
@@ -35,30 +49,57 @@ class _KeepEarliest(beam.DoFn):
         self.duplicates = Metrics.counter("dedupe", "exact_duplicates")
 
     def process(self, keyed_copies):
-        _, copies = keyed_copies
-        canonical, duplicates = mark_duplicates(copies)
-        yield canonical
-        for duplicate in duplicates:
-            self.duplicates.inc()
-            yield TaggedOutput(DUPLICATES, duplicate)
+        _, grouped = keyed_copies
+        copies = list(grouped["article"])
+        if copies:  # else only an earlier run's article has this text
+            canonical, duplicates = mark_duplicates(copies, seen=grouped["seen"])
+            if canonical is not None:
+                yield canonical
+            for duplicate in duplicates:
+                self.duplicates.inc()
+                yield TaggedOutput(DUPLICATES, duplicate)
+
+
+def _nothing_seen(articles):
+    return articles.pipeline | "NothingSeen" >> beam.Create([])
 
 
 class DropExactDuplicates(beam.PTransform):
-    """Articles -> canonical articles (main output) and their exact copies (DUPLICATES)."""
+    """Articles -> canonical articles (main output) and their exact copies (DUPLICATES).
+
+    `seen`: SeenArticles of earlier runs (incremental runs); an article repeating one is a duplicate.
+    """
+
+    def __init__(self, seen=None):
+        super().__init__()
+        self.seen = seen
 
     def expand(self, articles):
+        seen = self.seen if self.seen is not None else _nothing_seen(articles)
+        by_content = lambda record: (record["content_hash"], record)  # noqa: E731
         return (
-            articles
-            | "KeyByContent" >> beam.Map(lambda article: (article["content_hash"], article))
-            | "GroupCopies" >> beam.GroupByKey()
+            {"article": articles | "KeyByContent" >> beam.Map(by_content),
+             "seen": seen | "KeySeenByContent" >> beam.Map(by_content)}
+            | "GroupCopies" >> beam.CoGroupByKey()
             | "KeepEarliest" >> beam.ParDo(_KeepEarliest()).with_outputs(DUPLICATES, main="articles"))
 
 
-def bucket_members(article: dict, hasher: MinHasher) -> list[tuple[str, Candidate]]:
-    """(band key, candidate) for each LSH band of the article's MinHash signature."""
-    signature = hasher.signature(article["text"])
-    candidate = Candidate(canonical_order(article), article["article_id"], signature)
-    return [(band, candidate) for band in hasher.band_keys(signature)]
+def keyed_candidate(article: dict, hasher: MinHasher, run: int = THIS_RUN) -> tuple[str, Candidate]:
+    """(article id, candidate) with the article's MinHash signature; a SeenArticle of an earlier `run`
+    carries its signature."""
+    signature = hasher.signature(article["text"]) if run == THIS_RUN else seen_signature(article)
+    return article["article_id"], Candidate((run, *canonical_order(article)), article["article_id"], signature)
+
+
+def seen_signature(seen: dict) -> np.ndarray:
+    return np.frombuffer(seen["minhash"], dtype="<u4").astype(np.uint32)
+
+
+def seen_article(article: dict, hasher: MinHasher) -> dict:
+    """The SeenArticle an incremental run carries for an article it wrote."""
+    return {"article_id": article["article_id"], "origin": article["origin"], "published_at": article["published_at"],
+            "content_hash": article["content_hash"],
+            "minhash": hasher.signature(article["text"]).astype("<u4").tobytes()}
 
 
 class _MarkNearDuplicates(beam.DoFn):
@@ -72,9 +113,7 @@ class _MarkNearDuplicates(beam.DoFn):
         for article in grouped["article"]:
             if links:
                 self.duplicates.inc()
-                yield TaggedOutput(DUPLICATES, {**article, "duplicate_of": links[0].earlier_id,
-                                                "duplicate_similarity": round(links[0].similarity, 4),
-                                                "duplicate_kind": "near"})
+                yield TaggedOutput(DUPLICATES, as_duplicate(article, links[0].earlier_id, links[0].similarity, "near"))
             else:
                 yield article
 
@@ -85,19 +124,37 @@ class DropNearDuplicates(beam.PTransform):
     Batch form: articles meet in LSH band buckets (a GroupByKey per band key), every pair in a bucket
     whose MinHash similarity reaches the threshold links the later article to the earlier, and each
     article keeps its link to the earliest similar one. Seeing the whole input makes the choice of
-    canonical copy deterministic.
+    canonical copy deterministic. `seen`: SeenArticles of earlier runs, which come first.
+
+    The buckets are first formed from article ids (42 bands would otherwise carry 42 copies of every
+    signature through the shuffle, most of them to buckets of one); the members of shared buckets then
+    fetch their signatures with a join by id.
     """
 
-    def __init__(self, hasher: MinHasher | None = None):
+    def __init__(self, hasher: MinHasher | None = None, seen=None):
         super().__init__()
         self.hasher = hasher or MinHasher()
+        self.seen = seen
 
     def expand(self, articles):
         hasher = self.hasher
-        links = (
-            articles
-            | "BandBuckets" >> beam.FlatMap(bucket_members, hasher)
+        seen = self.seen if self.seen is not None else _nothing_seen(articles)
+        candidates = (
+            (articles | "Candidates" >> beam.Map(keyed_candidate, hasher),
+             seen | "SeenCandidates" >> beam.Map(keyed_candidate, hasher, EARLIER_RUN))
+            | "AllCandidates" >> beam.Flatten())
+        shared_bands = (
+            candidates
+            | "BandMembers" >> beam.FlatMapTuple(
+                lambda item_id, candidate: [(band, item_id) for band in hasher.band_keys(candidate.signature)])
             | "GroupByBand" >> beam.GroupByKey()
+            | "SharedBuckets" >> beam.FlatMapTuple(shared_bucket_members))
+        links = (
+            {"candidate": candidates, "band": shared_bands}
+            | "JoinSignatures" >> beam.CoGroupByKey()
+            | "IntoSharedBuckets" >> beam.FlatMapTuple(lambda _, joined: [
+                (band, candidate) for candidate in joined["candidate"] for band in joined["band"]])
+            | "GroupSharedBuckets" >> beam.GroupByKey()
             | "LinkSimilar" >> beam.FlatMapTuple(lambda _, bucket: duplicate_links(list(bucket), hasher.threshold))
             | "KeyByArticle" >> beam.Map(lambda link: (link.item_id, link))
             | "EarliestLink" >> beam.CombinePerKey(earliest_link))

@@ -5,8 +5,9 @@ or a few edited sentences is one report, not several; counting it twice would fa
 Two different articles about the same event share facts but little running text, so they stay apart.
 
 The pipeline splits the work so that no step needs the whole corpus: each article gets a fixed-size
-`signature` and one key per LSH band (`band_keys`); articles meeting in a band bucket are compared
-there (`duplicate_links`); the links of an article are reduced to its canonical copy (`canonical_of`).
+`signature` and one key per LSH band (`band_keys`); buckets are formed from article ids and only the
+members of buckets two articles share (`shared_bucket_members`) are compared, with their signatures
+(`duplicate_links`); the links of an article are reduced to its canonical copy (`canonical_of`).
 Everything is deterministic across processes and runs: shingles are hashed with seeded MurmurHash3 and
 the permutations derive from BLAKE2b, never from Python's salted `hash()` or a numpy RNG stream.
 """
@@ -148,6 +149,17 @@ class DuplicateLink(NamedTuple):
     earlier_id: str
     similarity: float
     earlier_order_key: tuple
+
+
+def shared_bucket_members(band_key: str, item_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(item_id, band_key) for each member of a band bucket that two or more articles share.
+
+    Nearly every bucket holds one article, which nothing can repeat; so buckets are first formed from
+    ids alone and only the members of shared ones are brought together with their signatures.
+    """
+    members = sorted(set(item_ids))
+    if len(members) > 1:
+        yield from ((item_id, band_key) for item_id in members)
 
 
 def duplicate_links(bucket: Sequence[Candidate], threshold: float) -> Iterator[DuplicateLink]:

@@ -11,6 +11,8 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from transforms import progress
+
 DEAD_LETTER = "dead_letter"
 FILTERED = "filtered"
 DUPLICATES = "duplicates"
@@ -79,12 +81,14 @@ class StageDoFn(beam.DoFn):
         super().__init__()
         self.payload_limit = payload_limit
         self.processed = Metrics.counter(self.stage, "processed")
+        self.progress_seconds = progress.configured_seconds()  # fixed when the pipeline is built
 
     def transform(self, element, *side_inputs) -> Iterable:
         raise NotImplementedError
 
     def process(self, element, *side_inputs):
         self.processed.inc()
+        progress.count(self.stage, self.progress_seconds)
         try:
             outputs = list(self.transform(element, *side_inputs))
         except RecordError as error:

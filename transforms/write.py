@@ -68,11 +68,19 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
+def part_name(shard: int, num_shards: int, batch_id: str | None = None) -> str:
+    """'part-00000-of-00001.avro'; an incremental run's files carry its batch id ('part-<batch>-00000-…'),
+    so that each run's files sit beside the others' in a partition and a re-run replaces only its own."""
+    batch = f"{batch_id}-" if batch_id else ""
+    return f"part-{batch}{shard:05d}-of-{num_shards:05d}.avro"
+
+
 class _WritePartition(beam.DoFn):
-    def __init__(self, output: str, kind: str, order: Callable, num_shards: int, live: bool):
+    def __init__(self, output: str, kind: str, record: str, order: Callable, num_shards: int, live: bool,
+                 batch_id: str | None):
         super().__init__()
-        self.output, self.kind, self.record = output, kind, schemas.OUTPUT_RECORDS[kind]
-        self.order, self.num_shards, self.live = order, num_shards, live
+        self.output, self.kind, self.record = output, kind, record
+        self.order, self.num_shards, self.live, self.batch_id = order, num_shards, live, batch_id
         self.written = Metrics.counter("write", kind)
         self.files = Metrics.counter("write", "files")
 
@@ -89,7 +97,7 @@ class _WritePartition(beam.DoFn):
         if self.live:
             name = f"part-{shard:05d}-{hashlib.sha256(data).hexdigest()[:16]}.avro"
         else:
-            name = f"part-{shard:05d}-of-{self.num_shards:05d}.avro"
+            name = part_name(shard, self.num_shards, self.batch_id)
         path = FileSystems.join(self.output, *folder.split("/"), name)
         write_atomically(path, data)
         self.written.inc(len(records))
@@ -102,14 +110,16 @@ class WriteAvroPartitions(beam.PTransform):
 
     `order` gives each record a total sort key (its id first): it picks the shard and orders the file.
     `fire_every_seconds` (live mode) writes what arrived every that many seconds instead of once.
+    `record` names the schema (by default the output kind's); `batch_id` goes into the file names.
     """
 
     def __init__(self, output: str, kind: str, order: Callable[[dict], tuple],
                  date_of: Callable[[dict], dt.date | None] | None = None, num_shards: int = 1,
-                 fire_every_seconds: int | None = None):
+                 fire_every_seconds: int | None = None, record: str | None = None, batch_id: str | None = None):
         super().__init__()
         self.output, self.kind, self.order = output, kind, order
         self.date_of, self.num_shards, self.fire_every_seconds = date_of, num_shards, fire_every_seconds
+        self.record, self.batch_id = record or schemas.OUTPUT_RECORDS[kind], batch_id
 
     def _key(self, record: dict):
         partition = partition_name(self.date_of(record)) if self.date_of else None
@@ -123,4 +133,5 @@ class WriteAvroPartitions(beam.PTransform):
             records
             | "KeyByPartition" >> beam.Map(self._key)
             | "GroupByPartition" >> beam.GroupByKey()
-            | "WriteFiles" >> beam.ParDo(_WritePartition(self.output, self.kind, self.order, self.num_shards, live)))
+            | "WriteFiles" >> beam.ParDo(_WritePartition(self.output, self.kind, self.record, self.order,
+                                                         self.num_shards, live, self.batch_id)))
