@@ -21,6 +21,7 @@ REQUIRES = [
     "PyYAML>=6.0",
     "matplotlib>=3.8,<4",
     "basemap-data>=2.0,<3",
+    "charset-normalizer>=3.0,<4",
 ]
 
 setup(

@@ -106,7 +106,7 @@ def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
     else:
         source = ReadArticleFiles(options.input, options.max_record_bytes, payload_limit)
     raw = side.take(pipeline | "Read" >> source, DEAD_LETTER)
-    articles = side.take(raw | "Parse" >> beam.ParDo(ParseArticle(payload_limit)).with_outputs(
+    articles = side.take(raw | "Parse" >> beam.ParDo(ParseArticle(payload_limit, options.max_text_chars)).with_outputs(
         DEAD_LETTER, FILTERED, main=MAIN), DEAD_LETTER, FILTERED)
     # A run has no end live, so no line can be counted across all of its articles.
     articles = side.take(articles | "Clean" >> CleanArticles(

@@ -5,6 +5,7 @@ from transforms.clean import DEFAULT_REPEATED_LINE_MIN_ARTICLES
 from transforms.entities import DEFAULT_NER_BATCH_SIZE
 from transforms.near_duplicates import MinHasher
 from transforms.progress import DEFAULT_PROGRESS_SECONDS
+from transforms.parse import MAX_TEXT_CHARS
 from transforms.read import DEFAULT_MAX_RECORD_BYTES
 from transforms.records import DEFAULT_PAYLOAD_BYTES
 
@@ -47,6 +48,10 @@ class ControlPipelineOptions(PipelineOptions):
             "--max_record_bytes", type=positive_int, default=DEFAULT_MAX_RECORD_BYTES, metavar="N",
             help="A record (a JSON line or a file) larger than this goes to the dead letters unparsed "
                  "(default %(default)s).")
+        parser.add_argument(
+            "--max_text_chars", type=positive_int, default=MAX_TEXT_CHARS, metavar="N",
+            help="An article whose text (after HTML extraction) is longer than this goes to the dead letters "
+                 "(text_too_long) (default %(default)s).")
         parser.add_argument(
             "--dead_letter_payload_bytes", type=positive_int, default=DEFAULT_PAYLOAD_BYTES, metavar="N",
             help="How much of a failed record's raw bytes its dead letter keeps (default %(default)s).")

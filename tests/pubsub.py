@@ -38,9 +38,10 @@ def build_server() -> Path:
 
 
 @contextlib.contextmanager
-def running_server(binary: Path) -> Iterator[str]:
-    """Run the server on a free port the kernel picks, yield its 'host:port', stop it afterwards."""
-    server = subprocess.Popen([str(binary), "-port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+def running_server(binary: Path, port: int = 0) -> Iterator[str]:
+    """Run the server on `port` (by default a free one the kernel picks), yield its 'host:port', stop it
+    afterwards."""
+    server = subprocess.Popen([str(binary), "-port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
         ready, _, _ = select.select([server.stdout], [], [], START_SECONDS)

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from transforms.dates import DAY, TIME, ImplausibleDate, UnparseableDate, dateline_date, parse_published
+from transforms.dates import (DAY, TIME, FutureDate, ImplausibleDate, UnparseableDate, dateline_date,
+                             latest_publication, parse_published)
 
 UTC = dt.timezone.utc
 
@@ -14,6 +15,7 @@ UTC = dt.timezone.utc
     ("2017-10-05 14:03", dt.datetime(2017, 10, 5, 14, 3, tzinfo=UTC), TIME),
     ("Thu, 05 Oct 2017 14:30:00 +0000", dt.datetime(2017, 10, 5, 14, 30, tzinfo=UTC), TIME),
     ("Sun, 17 Jun 2018 08:00:00 +0300", dt.datetime(2018, 6, 17, 5, 0, tzinfo=UTC), TIME),
+    ("20171005", dt.datetime(2017, 10, 5, tzinfo=UTC), DAY),  # a date alone in ISO 8601's basic form
 ])
 def test_parse_published_reads_iso_and_rfc2822(value, expected, precision):
     parsed = parse_published(value)
@@ -30,6 +32,14 @@ def test_parse_published_rejects_what_it_cannot_read(value):
 def test_parse_published_rejects_absurd_years(value):
     with pytest.raises(ImplausibleDate):
         parse_published(value)
+
+
+def test_a_time_past_the_latest_is_a_future_date():
+    latest = latest_publication(dt.datetime(2017, 10, 5, 12, 0, tzinfo=UTC))
+    assert parse_published("2017-10-06T11:59:00Z", latest).date == dt.date(2017, 10, 6)  # within a day
+    with pytest.raises(FutureDate, match="after the time the article was read, 2017-10-05T12:00:00"):
+        parse_published("2017-10-06T12:01:00Z", latest)
+    assert dateline_date("BAGHDAD, Oct. 7, 2017 (Reuters) - Iraqi forces", latest) is None
 
 
 @pytest.mark.parametrize("text, expected", [

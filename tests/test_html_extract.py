@@ -2,7 +2,8 @@
 
 import pytest
 
-from transforms.html_extract import DEFAULT_VOTERS, ExtractedPage, ExtractionError, extract_page, medoid
+from transforms.html_extract import (DEFAULT_VOTERS, ExtractedPage, ExtractionError, TooDeeplyNested, extract_page,
+                                     medoid)
 
 PARAGRAPHS = [
     "Government troops entered the eastern district of the city on Tuesday after a week of heavy "
@@ -83,3 +84,14 @@ def test_medoid_outvotes_the_outlier():
 
 def test_medoid_tie_goes_to_first():
     assert medoid(["same words in the same order here", "same words in the same order here"]) == 0
+
+
+def test_a_page_nested_beyond_the_parser_says_so():
+    depth = 5000
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
+    page = "<html><body>" + "<div>" * depth + body + "</div>" * depth + "</body></html>"
+    with pytest.raises(TooDeeplyNested, match="Excessive depth"):
+        extract_page(page)
+    with pytest.raises(ExtractionError) as error:
+        extract_page("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    assert error.value.kind == "no_main_text"

@@ -7,8 +7,12 @@ from apache_beam.testing.util import assert_that, equal_to
 import apache_beam as beam
 
 from tests.corpus import DASHISHA, HAWIJA, article
+from transforms import dates
 from transforms.parse import ParseArticle, parse_article
 from transforms.records import DEAD_LETTER, FILTERED, RecordError
+
+
+NOW = dates.latest_publication(dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.timezone.utc))
 
 
 def jsonl(obj, origin="feed.jsonl:1") -> dict:
@@ -56,11 +60,43 @@ def test_missing_date_comes_from_dateline_or_stays_unknown():
     (jsonl(article(published_at="the fifth of October")), "unparseable_date"),
     (jsonl(article(published_at="0001-01-01")), "implausible_date"),
     (jsonl(article(text=["not", "a", "string"])), "bad_field"),
+    (jsonl(b'{"text": "Hawija fell", "text": "Hawija held"}'), "conflicting_fields"),
+    (jsonl(b'{"text": "x", "tags": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"), "malformed_json"),
+    (jsonl(article(published_at="2090-01-01")), "future_date"),
+    ({"origin": "junk.txt", "input_format": "text", "payload": b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "fields": {}},
+     "binary_content"),
 ])
 def test_unusable_records_raise_with_a_stable_reason(raw, kind):
     with pytest.raises(RecordError) as error:
-        parse_article(raw)
+        parse_article(raw, latest=NOW)
     assert error.value.kind == kind
+
+
+def test_a_future_date_is_judged_against_the_time_of_reading():
+    record = jsonl(article(published_at="2026-11-22T10:00:00Z"))
+    assert parse_article(record, latest=NOW)["published_date"] == dt.date(2026, 11, 22)  # within a day
+    with pytest.raises(RecordError, match="after the time the article was read"):
+        parse_article(record, latest=dates.latest_publication(NOW - dt.timedelta(days=2)))
+    dated = parse_article(jsonl({"text": "MOSUL, Iraq, 28 May 2090 - Troops advanced."}), latest=NOW)
+    assert (dated["published_date"], dated["published_from"]) == (None, "none")  # a future dateline is ignored
+
+
+def test_text_over_the_limit_is_refused_after_extraction():
+    with pytest.raises(RecordError) as error:
+        parse_article(jsonl(article(text="word " * 30)), max_text_chars=100)
+    assert error.value.kind == "text_too_long"
+
+
+def test_a_file_in_a_legacy_code_page_is_decoded_and_says_so():
+    raw = {"origin": "fr.txt", "input_format": "text", "payload": "Les forces à Kobané.".encode("latin-1"),
+           "fields": {}}
+    record = parse_article(raw)
+    assert record["text"] == "Les forces à Kobané." and record["attributes"] == {"source_encoding": "cp1252"}
+
+
+def test_a_blank_page_is_an_empty_article_not_a_missing_one():
+    raw = {"origin": "blank.html", "input_format": "html", "payload": b" \n ", "fields": {}}
+    assert parse_article(raw)["text"] == ""
 
 
 def test_parse_stage_routes_every_record_to_one_output():

@@ -74,17 +74,17 @@ def test_publication_time_attribute_only_when_the_input_gives_a_usable_one():
 def test_records_that_hold_no_article_are_skipped_with_the_reason(tmp_path):
     write_jsonl(tmp_path / "feed.jsonl", [article(), b"{not json", b"[1, 2]", article(text="x" * 500)])
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
-    (tmp_path / "latin1.txt").write_bytes("Koban\xe9".encode("latin-1"))
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     messages = messages_of(tmp_path, FileRecordReader(max_record_bytes=300))
     assert isinstance(messages[f"{tmp_path}/feed.jsonl:1"], Message)
     reasons = {origin: m.reason for origin, m in messages.items() if isinstance(m, Skipped)}
     assert set(reasons) == {f"{tmp_path}/feed.jsonl:{n}" for n in (2, 3, 4)} | {
-        f"{tmp_path}/scan.pdf", f"{tmp_path}/latin1.txt"}
+        f"{tmp_path}/scan.pdf", f"{tmp_path}/image.txt"}
     assert reasons[f"{tmp_path}/feed.jsonl:2"].startswith("malformed JSON")
     assert "must be an object" in reasons[f"{tmp_path}/feed.jsonl:3"]
     assert "over the limit of 300" in reasons[f"{tmp_path}/feed.jsonl:4"]
     assert "not a supported input" in reasons[f"{tmp_path}/scan.pdf"]
-    assert "not valid UTF-8" in reasons[f"{tmp_path}/latin1.txt"]
+    assert reasons[f"{tmp_path}/image.txt"].startswith("not text")
 
 
 def test_truncated_gzip_is_skipped_not_fatal(tmp_path):

@@ -6,8 +6,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.corpus import HAWIJA, article, write_jsonl
-from transforms.read import (ReadArticleFiles, expand_input, input_format, is_ignored, iter_lines,
-                             parse_sidecar, read_capped)
+from transforms.read import (FileRecordReader, ReadArticleFiles, expand_input, input_format, is_ignored,
+                             iter_lines, parse_sidecar, read_capped)
 
 
 def test_input_format_by_extension():
@@ -42,7 +42,7 @@ def test_read_capped_measures_without_keeping_everything():
 
 def test_parse_sidecar_maps_file_names_and_skips_junk():
     data = b'{"file": "a.txt", "source": "Reuters", "published": "2014-09-01"}\nnot json\n{"no_file": 1}\n'
-    assert parse_sidecar(data) == {"a.txt": {"source": "Reuters", "published": "2014-09-01"}}
+    assert parse_sidecar(data.splitlines()) == {"a.txt": {"source": "Reuters", "published": "2014-09-01"}}
 
 
 def test_read_article_files_reads_every_format(tmp_path):
@@ -84,3 +84,18 @@ def test_oversized_records_and_unknown_files_become_dead_letters(tmp_path):
         ]), label="dead letters")
         assert_that(result.articles | beam.Map(lambda r: r["origin"].replace(str(tmp_path), "")),
                     equal_to(["/feed.jsonl:1", "/broken.jsonl.gz:1", "/broken.jsonl.gz:2"]), label="records")
+
+
+def test_a_compressed_file_is_not_inflated_past_the_cap(tmp_path):
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(bytes(5_000_000), mtime=0))
+    [record] = FileRecordReader(max_record_bytes=1000).records(str(tmp_path / "bomb.txt.gz"))
+    assert (record.kind, record.size, len(record.head)) == ("too_large", 1001, 1001)
+    assert "decompresses to more than the limit of 1,000 bytes" in record.message
+
+
+def test_sidecar_lines_over_the_cap_are_skipped(tmp_path):
+    (tmp_path / "story.txt").write_text(HAWIJA)
+    (tmp_path / "metadata.jsonl").write_text('{"file": "story.txt", "source": "Wire"}\n'
+                                             '{"file": "story.txt", "source": "Padded"}' + " " * 2000 + "\n")
+    [record] = FileRecordReader(max_record_bytes=1000).records(str(tmp_path / "story.txt"))
+    assert record["fields"] == {"source": "Wire"}

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
@@ -35,6 +36,9 @@ MAX_BOILERPLATE_WORDS = 60
 # Shorter repeats ('He said.', 'Comments') are left to the other rules; word-for-word repetition of
 # a real sentence is only meaningful from about this length.
 MIN_DUPLICATE_WORDS = 6
+# A key of MIN_DUPLICATE_WORDS words has at least this many characters ('a b c d e f'): the length
+# of the opening and closing under which keys are indexed to find repeats.
+_AFFIX_CHARS = 2 * MIN_DUPLICATE_WORDS - 1
 # 'Syria Aleppo Idlib Russia Turkey Iran': at least this many words and not one function word.
 # Shorter runs are mostly subheadings ('Overcrowded conditions worsen risk'), which stay.
 MIN_KEYWORD_RUN_WORDS = 6
@@ -178,18 +182,32 @@ def _ranked_list_reasons(lines: list[str]) -> dict[int, str]:
 def _duplicate_reasons(lines: list[str], skip: Collection[int]) -> dict[int, str]:
     """A paragraph that another paragraph repeats word for word: an identical copy keeps the first;
     a paragraph that opens or closes a longer one (a lede repeated after a dateline,
-    'CITY (Agency) - <lede>') keeps the fuller one."""
+    'CITY (Agency) - <lede>') keeps the fuller one.
+
+    Distinct keys are indexed by their first and last characters, so a paragraph is compared only with
+    those that could open or close with it: linear in practice, where comparing every pair made an
+    article of 10,000 lines take minutes."""
     keys = [line_key(line) for line in lines]
+    # Indices of each key still able to count as "the other copy" (not skipped, not yet marked).
+    available = Counter(key for j, key in enumerate(keys) if j not in skip)
+    by_affix: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for key in available:
+        if len(key) >= _AFFIX_CHARS:
+            by_affix[0, key[:_AFFIX_CHARS]].add(key)
+            by_affix[1, key[-_AFFIX_CHARS:]].add(key)
+    earlier = Counter()  # key -> available copies before the current line
     reasons: dict[int, str] = {}
     for i, key in enumerate(keys):
-        if i in skip or len(_words(key)) < MIN_DUPLICATE_WORDS:
+        if i in skip:
             continue
-        for j, other in enumerate(keys):
-            if j == i or j in skip or j in reasons:
-                continue
-            if (other == key and j < i) or (other != key and (other.endswith(key) or other.startswith(key))):
-                reasons[i] = "duplicate_paragraph"
-                break
+        if len(_words(key)) >= MIN_DUPLICATE_WORDS and (
+                earlier[key] or any(available[other] and (other.startswith(key) or other.endswith(key))
+                                    for other in by_affix[0, key[:_AFFIX_CHARS]] | by_affix[1, key[-_AFFIX_CHARS:]]
+                                    if other != key)):
+            reasons[i] = "duplicate_paragraph"
+            available[key] -= 1
+        else:
+            earlier[key] += 1
     return reasons
 
 
@@ -205,10 +223,14 @@ def _looks_like_headline(line: str, next_line: str | None) -> bool:
 
 def _trailing_segments(paragraph: str) -> Iterator[int]:
     """Start offsets of the paragraph's trailing segments that begin at a sentence boundary,
-    longest first, limited to what could be furniture."""
-    starts = [m.end() for m in _SENTENCE_BOUNDARY.finditer(paragraph) if m.end() < len(paragraph)]
-    for start in starts:
-        if len(_words(paragraph[start:])) <= MAX_BOILERPLATE_WORDS:
+    longest first, limited to what could be furniture (at most MAX_BOILERPLATE_WORDS words: a start
+    before the end of the word that many words from the end cannot qualify, which keeps a paragraph
+    of a million characters linear)."""
+    word_ends = [m.end() for m in _WORD.finditer(paragraph)]
+    earliest = word_ends[-MAX_BOILERPLATE_WORDS - 1] if len(word_ends) > MAX_BOILERPLATE_WORDS else 0
+    for match in _SENTENCE_BOUNDARY.finditer(paragraph, earliest):
+        start = match.end()
+        if start < len(paragraph) and len(_words(paragraph[start:])) <= MAX_BOILERPLATE_WORDS:
             yield start
 
 

@@ -10,6 +10,9 @@ from dateutil import parser as dateutil_parser
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 
+# A publication time this far past the reading time is still taken: time zones, embargoed copies.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+
 TIME = "time"
 DAY = "day"
 UNKNOWN = "unknown"
@@ -33,12 +36,23 @@ class ImplausibleDate(ValueError):
     kind = "implausible_date"
 
 
+class FutureDate(ValueError):
+    """A publication time after the moment the article is read: a wrong clock or a wrong field."""
+
+    kind = "future_date"
+
+
+def latest_publication(now: dt.datetime | None = None) -> dt.datetime:
+    """The latest publication time an article read at `now` (default: this moment) can have."""
+    return (now or dt.datetime.now(dt.timezone.utc)) + FUTURE_TOLERANCE
+
+
 def _parse_datetime(text: str) -> tuple[dt.datetime, str] | None:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            return None
+    try:  # a date alone, in any ISO 8601 form ('2017-10-05', '20171005', '2017-W40-4')
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
         return dt.datetime(day.year, day.month, day.day), DAY
     for parse in (lambda t: dt.datetime.fromisoformat(t.replace("Z", "+00:00")),
                   email.utils.parsedate_to_datetime):
@@ -49,8 +63,9 @@ def _parse_datetime(text: str) -> tuple[dt.datetime, str] | None:
     return None
 
 
-def parse_published(value: str) -> PublishedTime:
-    """Parse an ISO 8601 or RFC 2822 publication date; the error says why it cannot be used."""
+def parse_published(value: str, latest: dt.datetime | None = None) -> PublishedTime:
+    """Parse an ISO 8601 or RFC 2822 publication date; the error says why it cannot be used. A time
+    after `latest` (when given) is a FutureDate."""
     parsed = _parse_datetime(value.strip())
     if parsed is None:
         raise UnparseableDate(f"unparseable publication date {value!r}: use ISO 8601 (2017-10-05 or "
@@ -60,7 +75,11 @@ def parse_published(value: str) -> PublishedTime:
         raise ImplausibleDate(f"implausible publication year {at.year} in {value!r}")
     if at.tzinfo is None:  # a naive time in a feed is taken as UTC, the only reproducible choice
         at = at.replace(tzinfo=dt.timezone.utc)
-    return PublishedTime(at.astimezone(dt.timezone.utc), precision)
+    at = at.astimezone(dt.timezone.utc)
+    if latest is not None and at > latest:
+        raise FutureDate(f"publication time {at.isoformat()} (from {value!r}) is after the time the article "
+                         f"was read, {(latest - FUTURE_TOLERANCE).isoformat(timespec='seconds')}")
+    return PublishedTime(at, precision)
 
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -73,8 +92,9 @@ _DATELINE = re.compile(
     rf"{_DATE_IN_DATELINE}")
 
 
-def dateline_date(text: str) -> dt.date | None:
-    """The date of a dateline at the start of an article's first paragraph, if it has one."""
+def dateline_date(text: str, latest: dt.datetime | None = None) -> dt.date | None:
+    """The date of a dateline at the start of an article's first paragraph, if it has one (and it is
+    not after `latest`)."""
     for paragraph in text.lstrip().split("\n", 3)[:3]:
         match = _DATELINE.match(paragraph)
         if match:
@@ -82,5 +102,6 @@ def dateline_date(text: str) -> dt.date | None:
                 day = dateutil_parser.parse(match.group("date"), default=dt.datetime(2000, 1, 1)).date()
             except (ValueError, OverflowError):
                 return None
-            return day if EARLIEST_YEAR <= day.year <= LATEST_YEAR else None
+            plausible = EARLIEST_YEAR <= day.year <= LATEST_YEAR
+            return day if plausible and (latest is None or day <= latest.date()) else None
     return None

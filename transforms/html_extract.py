@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import justext
+import lxml.etree
 import lxml.html
 import trafilatura
 from readability import Document as ReadabilityDocument
@@ -26,7 +27,16 @@ _LOG = logging.getLogger(__name__)
 
 
 class ExtractionError(ValueError):
-    """Raised when a page yields no article text; the caller turns it into a dead letter."""
+    """Raised when a page yields no article text; the caller turns it into a dead letter of this `kind`."""
+
+    kind = "no_main_text"
+
+
+class TooDeeplyNested(ExtractionError):
+    """The page nests elements deeper than the HTML parser reads (libxml2 stops at 256 levels), so no
+    extractor sees the text inside: a generator gone wrong, or an attack on the parser."""
+
+    kind = "too_deeply_nested"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,9 +130,22 @@ def extract_body(html: str, url: str | None = None, voters: Sequence[str] = DEFA
     proposals = [(name, run_candidate(name, html, url)) for name in voters]
     proposals = [(name, text) for name, text in proposals if len(_WORD.findall(text)) >= MIN_BODY_WORDS]
     if not proposals:
+        limit = parser_limit_reached(html)
+        if limit:
+            raise TooDeeplyNested(f"page {url or '(no url)'} is beyond what the HTML parser reads: {limit}")
         raise ExtractionError(f"no article text found in page {url or '(no url)'}")
     name, text = proposals[medoid([text for _, text in proposals])]
     return text, name
+
+
+def parser_limit_reached(html: str) -> str | None:
+    """libxml2's message when parsing the page hit one of its resource limits (nesting depth), else None."""
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        pass
+    return next((error.message for error in parser.error_log if error.type_name == "ERR_RESOURCE_LIMIT"), None)
 
 
 def _metadata(html: str, url: str | None) -> trafilatura.settings.Document | None:

@@ -14,9 +14,11 @@ _WORD_BREAKS = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
-    """NFC Unicode, no invisible or control characters, single spaces, at most one blank line in a row."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    """NFC Unicode, no invisible or control characters, single spaces, at most one blank line in a row.
+    Invisible characters go before composing: one between a letter and its mark ('e\u200b\u0301') would
+    otherwise keep them apart, and normalising twice would not give the same text."""
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = unicodedata.normalize("NFC", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 

@@ -9,7 +9,7 @@ import json
 import os
 import posixpath
 import zlib
-from typing import BinaryIO, Iterator, NamedTuple
+from typing import BinaryIO, Iterable, Iterator, NamedTuple
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -52,11 +52,18 @@ def expand_input(path: str) -> str:
     return path
 
 
-def read_capped(stream: BinaryIO, limit: int) -> tuple[bytes, int]:
-    """Up to `limit` bytes of a stream and its whole size, without holding more than `limit` in memory."""
-    head = stream.read(limit)
-    size = len(head)
-    while chunk := stream.read(_SKIP_CHUNK):
+def read_capped(stream: BinaryIO, limit: int, measure: bool = True) -> tuple[bytes, int]:
+    """Up to `limit` bytes of a stream and its whole size, holding no more than the head (twice, while it
+    is joined). Read a chunk at a time: GzipFile.read(limit) would hold three times the limit. With
+    `measure` false the rest is not read and the size is at most `limit`, so that a decompressing stream
+    is not inflated past the cap (a gzip bomb costs no more than a record at the limit)."""
+    chunks, size = [], 0
+    while size < limit and (chunk := stream.read(min(_SKIP_CHUNK, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    head = b"".join(chunks)
+    del chunks
+    while measure and (chunk := stream.read(_SKIP_CHUNK)):
         size += len(chunk)
     return head, size
 
@@ -69,18 +76,21 @@ def iter_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes, int]]
         size = len(line)
         if size > limit and not line.endswith(b"\n"):
             head = line[:limit]
-            while line and not line.endswith(b"\n"):
-                line = stream.readline(_SKIP_CHUNK)
-                size += len(line)
+            del line  # from here on only the head and one chunk are held
+            while chunk := stream.readline(_SKIP_CHUNK):
+                size += len(chunk)
+                if chunk.endswith(b"\n"):
+                    break
             yield number, head, size
         elif line.strip():
             yield number, line.rstrip(b"\r\n"), size
 
 
-def parse_sidecar(lines: bytes) -> dict[str, dict]:
-    """File name -> fields from a metadata.jsonl sidecar; lines that are not JSON objects are skipped."""
+def parse_sidecar(lines: Iterable[bytes]) -> dict[str, dict]:
+    """File name -> fields from the lines of a metadata.jsonl sidecar; lines that are not JSON objects
+    are skipped."""
     mapping = {}
-    for line in lines.splitlines():
+    for line in lines:
         try:
             entry = json.loads(line)
         except ValueError:
@@ -132,15 +142,16 @@ class FileRecordReader:
                     for number, data, size in iter_lines(stream, self.max_record_bytes):
                         yield self._record(f"{path}:{number}", fmt, data, size, {})
                 else:
-                    data, size = read_capped(stream, self.max_record_bytes + 1)
+                    data, size = read_capped(stream, self.max_record_bytes + 1, measure=not is_gzip(path))
                     yield self._record(path, fmt, data, size, self._sidecar_fields(path))
         except (OSError, EOFError, zlib.error) as error:
             yield Unreadable(path, fmt, "unreadable_file", f"{path}: cannot be read past this point: {error}", b"", 0)
 
     def _record(self, origin: str, fmt: str, data: bytes, size: int, fields: dict) -> dict | Unreadable:
         if size > self.max_record_bytes:
-            return Unreadable(origin, fmt, "too_large", f"record is {size:,} bytes, over the limit of "
-                              f"{self.max_record_bytes:,} (raise --max_record_bytes to accept it)", data, size)
+            measured = "decompresses to more than" if is_gzip(origin) else f"is {size:,} bytes, over"
+            return Unreadable(origin, fmt, "too_large", f"record {measured} the limit of {self.max_record_bytes:,} "
+                              f"bytes (raise --max_record_bytes to accept it)", data, size)
         return {"origin": origin, "input_format": fmt, "payload": data, "fields": fields}
 
     def _sidecar_fields(self, path: str) -> dict:
@@ -148,7 +159,9 @@ class FileRecordReader:
         if folder not in self._sidecars:
             try:
                 with self.open_file(FileSystems.join(folder, SIDECAR_NAME)) as handle:
-                    self._sidecars[folder] = parse_sidecar(handle.read())
+                    self._sidecars[folder] = parse_sidecar(
+                        line for _, line, size in iter_lines(handle, self.max_record_bytes)
+                        if size <= self.max_record_bytes)
             except OSError:  # no sidecar: the files carry no metadata of their own
                 self._sidecars[folder] = {}
         return dict(self._sidecars[folder].get(name, {}))
