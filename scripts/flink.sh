@@ -20,40 +20,21 @@
 # job server could be fetched (run passes on the pipeline's own codes: 1 failed, 2 usage, 3 unbalanced).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tool=flink
 cache_dir="${FLINK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/conflict-control/flink}"
-maven_repo="$cache_dir/m2"
-maven_log="$cache_dir/maven.log"
+# shellcheck source=scripts/maven.sh
+. "$(dirname "${BASH_SOURCE[0]}")/maven.sh"
 fallback_runner="${FALLBACK_RUNNER:-org.apache.beam:beam-runners-flink-1.19:2.62.0}"
 fallback_flink_version="${FALLBACK_FLINK_VERSION:-1.19}"
 # The logging binding Beam's job-server jar bundles, matching the runner's slf4j-api.
 fallback_logging="org.slf4j:slf4j-simple:1.7.30"
 driver_class="org.apache.beam.runners.flink.FlinkJobServerDriver"
-unavailable=4
-
-die() { echo "flink: error: $1" >&2; exit "${2:-1}"; }
-need() { command -v "$1" >/dev/null || die "$1 is not installed: $2" "$unavailable"; }
-
-activate_venv() {
-  # shellcheck source=scripts/venv.sh
-  . "$root/scripts/venv.sh"
-}
 
 beam_version() { python -c 'import apache_beam; print(apache_beam.__version__)'; }
 
 newest_flink_version() {
   python -c 'from apache_beam.options.pipeline_options import FlinkRunnerOptions as F
 print(F.PUBLISHED_FLINK_VERSIONS[-1])'
-}
-
-# Maven's chatter goes to $maven_log, shown only when nothing could be fetched.
-maven() { mvn -B -q -Dmaven.repo.local="$maven_repo" "$@" >>"$maven_log" 2>&1; }
-
-# A <dependency> element for group:artifact:version.
-dependency_xml() {
-  local group_id artifact_id version
-  IFS=: read -r group_id artifact_id version <<<"$1"
-  echo "<dependency><groupId>$group_id</groupId><artifactId>$artifact_id</artifactId><version>$version</version></dependency>"
 }
 
 # Beam's own job-server jar, into the local Maven repository (where released_jar_path expects it).
@@ -69,25 +50,10 @@ released_jar_path() {
 # The job server assembled from the runner's artifacts: resolve its runtime classpath, then write a jar
 # holding only a manifest (its main class and that classpath, relative to the jar).
 assemble_fallback_jar() {
-  local launcher="$1" work="$cache_dir/assemble.$$"
-  mkdir -p "$work"
-  cat >"$work/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.conflict-control</groupId>
-  <artifactId>flink-job-server</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    $(dependency_xml "$fallback_runner")
-    $(dependency_xml "$fallback_logging")
-  </dependencies>
-</project>
-EOF
+  local launcher="$1" classpath="$cache_dir/classpath.$$"
   # (Called as an `if` condition, where set -e is off: every step checks its own status.)
-  maven -f "$work/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$work/classpath.txt" \
-    && python - "$work/classpath.txt" "$launcher.$$" "$driver_class" <<'EOF' \
+  resolve_classpath "$classpath" "$fallback_runner" "$fallback_logging" \
+    && python - "$classpath" "$launcher.$$" "$driver_class" <<'EOF' \
     && mv -f "$launcher.$$" "$launcher"
 import os, sys, zipfile
 
@@ -102,7 +68,7 @@ with zipfile.ZipFile(launcher, "w") as jar:
     jar.writestr("META-INF/MANIFEST.MF", manifest)
 EOF
   local status=$?
-  rm -rf "$work" "$launcher.$$"
+  rm -rf "$classpath" "$launcher.$$"
   return "$status"
 }
 

@@ -14,19 +14,10 @@
 # could not get the jar (the log says why), or pyspark is not installed.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tool=spark
 cache_dir="${SPARK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/conflict-control/spark}"
-maven_repo="$cache_dir/m2"
-maven_log="$cache_dir/maven.log"
-unavailable=4
-
-die() { echo "spark: error: $1" >&2; exit "${2:-1}"; }
-need() { command -v "$1" >/dev/null || die "$1 is not installed: $2" "$unavailable"; }
-
-activate_venv() {
-  # shellcheck source=scripts/venv.sh
-  . "$root/scripts/venv.sh"
-}
+# shellcheck source=scripts/maven.sh
+. "$(dirname "${BASH_SOURCE[0]}")/maven.sh"
 
 # "VERSION SCALA_VERSION JARS_DIR" of the venv's pyspark (the Scala version from its scala-library jar).
 pyspark_build() {
@@ -44,30 +35,6 @@ print(pyspark.__version__, scala, jars)
 EOF
 }
 
-# The runtime classpath of `artifact` (group:artifact:version), resolved by Maven into the cache.
-resolve_classpath() {
-  local work="$cache_dir/resolve.$$" group_id artifact_id version status=0
-  IFS=: read -r group_id artifact_id version <<<"$1"
-  mkdir -p "$work"
-  cat >"$work/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.conflict-control</groupId>
-  <artifactId>spark-avro-classpath</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>$group_id</groupId><artifactId>$artifact_id</artifactId><version>$version</version></dependency>
-  </dependencies>
-</project>
-EOF
-  mvn -B -q -Dmaven.repo.local="$maven_repo" -f "$work/pom.xml" dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath.txt" >>"$maven_log" 2>&1 \
-    && tr ':' '\n' <"$work/classpath.txt" || status=$?
-  rm -rf "$work"
-  return "$status"
-}
-
 fetch() {
   need java "Spark needs a Java 8/11/17 runtime"
   activate_venv
@@ -81,8 +48,7 @@ fetch() {
   mkdir -p "$cache_dir"
   : >"$maven_log"
   echo "fetching $artifact into $cache_dir…" >&2
-  local classpath
-  if ! classpath="$(resolve_classpath "$artifact")"; then
+  if ! resolve_classpath "$list.classpath" "$artifact"; then
     grep -m 5 ERROR "$maven_log" >&2 || true
     die "Maven could not get $artifact (its log: $maven_log)" "$unavailable"
   fi
@@ -90,7 +56,8 @@ fetch() {
   local missing=()
   while read -r jar; do
     if [ -n "$jar" ] && [ ! -f "$jars_dir/$(basename "$jar")" ]; then missing+=("$jar"); fi
-  done <<<"$classpath"
+  done < <(tr ':' '\n' <"$list.classpath")
+  rm -f "$list.classpath"
   (IFS=,; echo "${missing[*]}") >"$list.$$"
   mv -f "$list.$$" "$list"
   cat "$list"
