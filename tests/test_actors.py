@@ -120,3 +120,12 @@ def test_other_names_of_the_sdf(text):
 @pytest.mark.parametrize("text", ["Khalid ibn al-Walid Army", "Jaysh Khalid Ibn al-Walid", "Khalid ibn al Walid Army"])
 def test_islamic_state_affiliate_in_the_yarmouk_basin(text):
     assert resolve_actor(text, ("SY",)) == "ISLAMIC_STATE"
+
+
+@pytest.mark.parametrize("text, group", [
+    ("regime", "SYRIAN_GOVERNMENT"), ("Iranian regime", "IRAN"),
+    ("Operation Jazeera Storm", "SDF"), ("Wrath of Euphrates", "SDF"), ("Military Council of Manbij", "SDF"),
+    ("Levant Front", "REBELS"), ("4th Division", "SYRIAN_GOVERNMENT"), ("loyalist militias", "SYRIAN_GOVERNMENT"),
+])
+def test_syrian_war_names(text, group):
+    assert resolve_actor(text) == group

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.event_dates import resolve_date, time_before
+from transforms.event_dates import duration_start, resolve_date, time_before
 
 MONDAY = dt.date(2014, 9, 1)
 
@@ -62,3 +62,9 @@ def test_impossible_day_is_none():
 ])
 def test_time_before(expression, expected):
     assert time_before(expression, dt.date(2016, 3, 27)) == expected
+
+
+def test_a_count_beyond_the_calendar_names_no_date():
+    assert resolve_date("99999999 days ago", dt.date(2017, 10, 5)) is None
+    assert resolve_date("1950 years ago", dt.date(1950, 1, 1)) is None
+    assert duration_start("a 99999999-day siege", dt.date(2017, 10, 5)) is None

@@ -354,3 +354,226 @@ def test_a_clause_after_a_comma_is_not_dated_by_a_preceding_interval(nlp):
 ])
 def test_a_route_end_or_where_forces_came_from_is_not_the_place(nlp, text, place):
     assert {m["place"]["name"] for m in events(nlp, text, dt.date(2016, 4, 4))} == {place}
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("On Tuesday the SDF captured three villages in the Hajin area.", "Hajin"),
+    ("SDF fighters captured a chicken farm in Hajin on Monday.", "Hajin"),
+    ("Clashes took place in and around Hawija, where Iraqi forces established control.", "Hawija"),
+])
+def test_an_unnamed_object_happened_where_it_lies_or_where_the_sentence_placed_the_fighting(nlp, sentence, place):
+    mention = only(events(nlp, sentence))
+    assert (mention["event_type"], mention["place"]["name"]) == ("CAPTURE", place)
+
+
+def test_an_unnamed_object_in_a_region_or_a_place_measured_from_is_no_place(nlp):
+    assert events(nlp, "Iraqi forces took control of a strategic town in northern Iraq.") == []
+    assert events(nlp, "Fighting raged 40 km from Kirkuk. Iraqi forces took control of two villages in the area.") == []
+
+
+def test_the_villages_stand_for_the_last_list_of_places(nlp):
+    text = ("The SDF clashed with IS in the villages of Darwish and Ameriya. "
+            "The SDF later took control of both villages.")
+    assert summary(events(nlp, text, dt.date(2018, 6, 17))) == {
+        ("CAPTURE", "Darwish", "SDF", "reported"), ("CAPTURE", "Ameriya", "SDF", "reported")}
+
+
+def test_the_castle_is_the_castle_named_before(nlp):
+    text = "Rebels clashed with regime forces at Madiq Castle. The rebels captured the castle on Monday."
+    assert summary(events(nlp, text)) == {("CAPTURE", "Madiq Castle", "REBELS", "reported")}
+
+
+def test_a_gerund_opening_the_sentence_has_the_main_clause_subject(nlp):
+    mention = only(events(nlp, "After recapturing Palmyra from the Islamic State, Syrian troops pushed east."))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "Palmyra", "SYRIAN_GOVERNMENT", "ISLAMIC_STATE")
+
+
+def test_an_actor_naming_an_attack_is_no_subject(nlp):
+    assert summary(events(nlp, "The SDF repelled an IS attack and took control of Hajin.")) == {
+        ("CAPTURE", "Hajin", "SDF", "reported")}
+
+
+def test_a_regime_force_takes_ground_and_an_air_force_backs(nlp):
+    assert summary(events(nlp, "Syrian regime force captured Palmyra on Sunday.")) == {
+        ("CAPTURE", "Palmyra", "SYRIAN_GOVERNMENT", "reported")}
+    mention = only(events(nlp, "Backed by the Russian air force, Syrian troops retook Palmyra."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+@pytest.mark.parametrize("sentence, place, gaining", [
+    ("Islamic State militants took Ramadi in May.", "Ramadi", "ISLAMIC_STATE"),
+    ("Syrian troops secured Palmyra on Sunday.", "Palmyra", "SYRIAN_GOVERNMENT"),
+    ("Iraqi forces advanced to take control of Hawija.", "Hawija", "IRAQI_GOVERNMENT"),
+    ("Iraqi forces retook control of Hawija on Thursday.", "Hawija", "IRAQI_GOVERNMENT"),
+    ("HTS fighters managed to take back positions in the Madiq Castle area.", "Madiq Castle", "NUSRA_HTS"),
+])
+def test_taking_a_place_is_a_capture_and_no_hold(nlp, sentence, place, gaining):
+    assert summary(events(nlp, sentence)) == {("CAPTURE", place, gaining, "reported")}
+
+
+def test_taking_part_or_photos_takes_no_place(nlp):
+    assert events(nlp, "Iraqi officials took part in talks in Baghdad.") == []
+    assert events(nlp, "Iraqi soldiers took photos of Mosul.") == []
+
+
+def test_an_x_besieged_place_is_besieged_by_x_and_its_breaker_takes_it_from_x(nlp):
+    assert summary(events(nlp, "A convoy of buses left regime-besieged Zabadani for Idlib.")) == {
+        ("SIEGE", "Zabadani", "SYRIAN_GOVERNMENT", "reported")}
+    mention = only(events(nlp, "Syrian troops broke the siege of the IS-besieged town of Deir ez-Zor."))
+    assert (mention["event_type"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "SIEGE_BROKEN", "SYRIAN_GOVERNMENT", "ISLAMIC_STATE")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nusra and ISIS terrorists are trying to take over Kurdish positions.",
+    "An attack on the village of Batbo killed at least 19 people.",
+])
+def test_a_people_is_no_place_and_an_attack_that_kills_is_no_offensive(nlp, sentence):
+    assert events(nlp, sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Following clashes with Hayat Tahrir al-Sham and rebel and Islamist factions, regime forces, National "
+    "Defense Forces, and allied militias regained control over Palmyra.",
+    "Government forces advanced against HTS and rebel and Islamist groups and regained control of Palmyra.",
+])
+def test_actors_listed_after_a_preposition_are_not_the_subject(nlp, sentence):
+    assert summary(events(nlp, sentence)) == {("CAPTURE", "Palmyra", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_battling_for_control_is_an_offensive_and_no_hold(nlp):
+    mention = only(events(nlp, "For a week regime troops backed by Russian warplanes have been battling for control "
+                               "of Palmyra."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["allies"]) == (
+        "OFFENSIVE", "Palmyra", "SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+@pytest.mark.parametrize("sentence", [
+    "Syrian soldiers stormed Nusra Fronts strongholds near the river.",
+    "Nusra fighters attacked US-Trained Militants in Syrias north.",
+    "The regime struck Irbin, another rebel-held area east of Damascus, the Observatory said.",
+])
+def test_an_organisation_a_group_or_a_country_possessive_is_no_place(nlp, sentence):
+    assert events(nlp, sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Images of the captured pilot were released on Monday.",
+    "Two bombers were involved in attacks on the border crossing that separates Kobani from Turkey.",
+    "There was no mention on regime-run media of Thursdays bombardment.",
+    "Army units destroyed vehicles in the area surrounding Dael town.",
+])
+def test_adjectives_nouns_and_days_report_no_event(nlp, sentence):
+    assert events(nlp, sentence) == []
+
+
+def test_an_assault_to_retake_has_the_assaults_actor_and_is_an_aim(nlp):
+    assert summary(events(nlp, "The regime launched a new assault to retake the whole of Aleppo.")) == {
+        ("CAPTURE", "Aleppo", "SYRIAN_GOVERNMENT", "hypothetical")}
+    assert summary(events(nlp, "The SDF launched an operation in November aimed at the liberation of Raqqa.")) == {
+        ("CAPTURE", "Raqqa", "SDF", "hypothetical")}
+
+
+def test_the_fall_of_a_place_to_an_actor_and_a_holder_without_the_sentences_air_power(nlp):
+    assert summary(events(nlp, "The fall of Kobane to the ISIS group was a blow.")) == {
+        ("CAPTURE", "Kobane", "ISLAMIC_STATE", "reported")}
+    mention = only(events(nlp, "Russian and Syrian jets pounded rebel-held areas of Aleppo."))
+    assert (mention["event_type"], mention["gaining_actor"], mention["allies"]) == ("HOLD", "REBELS", [])
+
+
+def test_breaking_a_siege_as_a_participle_ends_the_siege_of_the_place_named_before(nlp):
+    text = ("Syrian government troops reached the besieged garrison in the eastern city of Deir ez-Zor on Tuesday, "
+            "breaking a siege that Islamic State fighters had imposed on the government-held districts.")
+    mention = only(events(nlp, text, dt.date(2017, 9, 5)))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "SIEGE_BROKEN", "Deir ez-Zor", "SYRIAN_GOVERNMENT", "ISLAMIC_STATE")
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2017, 9, 5), "day")
+
+
+def test_air_power_backs_only_the_actor_of_its_clause(nlp):
+    mention = only(events(nlp, "Regime airstrikes hit Idlib as rebels captured Tal Hadiya."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("REBELS", [])
+    mention = only(events(nlp, "Syrian troops, under cover of Russian airstrikes, retook Palmyra."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+def test_a_village_named_before_a_region_is_no_region(nlp):
+    text = ("Clashes took place between regime forces and Islamic State fighters in the village of Masudin eastern "
+            "Hama. IS was able to advance to regain control over the village.")
+    assert summary(events(nlp, text)) == {("CAPTURE", "Masudin", "ISLAMIC_STATE", "reported")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Britain-based monitor said IS captured several army positions in the area.",
+    "Russia began air strikes in support of Assad, helping the regime to consolidate its hold on loyal areas.",
+    "Syria is calculating that the IS push to reshape the Middle East will force the West to deal with it.",
+    "Officials said the deliberate attacks that targeted a Red Crescent convoy killed scores.",
+])
+def test_an_organisations_seat_a_person_or_an_aim_is_no_place(nlp, sentence):
+    assert events(nlp, sentence) == []
+
+
+def test_an_opposition_coalition_is_no_us_coalition(nlp):
+    mention = only(events(nlp, "An opposition coalition began its assault on Fuaa on Wednesday."))
+    assert (mention["event_type"], mention["gaining_actor"], mention["allies"]) == ("OFFENSIVE", "REBELS", [])
+
+
+def test_a_ground_actor_joined_by_air_power_or_special_forces_leads(nlp):
+    mention = only(events(nlp, "Syrian Democratic Forces and US Special Forces took control of Hajin on Sunday."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SDF", ["US_COALITION"])
+    assert events(nlp, "The US-led coalition took control of the skies over Hajin.") == []
+
+
+@pytest.mark.parametrize("opening, date, precision", [
+    ("Between November 21st and 26th", dt.date(2017, 11, 20), "week"),
+    ("Between November 20th and 21st", dt.date(2017, 11, 20), "day"),
+    ("On November 21st", dt.date(2017, 11, 21), "day"),
+])
+def test_a_day_range_is_known_to_the_week_of_its_first_day(nlp, opening, date, precision):
+    mention = only(events(nlp, f"{opening}, Islamic State fighters took control of Hajin.", dt.date(2017, 11, 30)))
+    assert (mention["event_date"], mention["date_precision"]) == (date, precision)
+
+
+def test_backers_of_the_other_side_are_no_allies_and_a_list_is_led_by_its_first_group(nlp):
+    mention = only(events(nlp, "The Islamic State recaptured Hajin after clashes against the Syrian army supported "
+                               "by pro-regime militias."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("ISLAMIC_STATE", [])
+    mention = only(events(nlp, "Hayat Tahrir al-Sham, Turkistan Islamic Party, and rebel factions managed to "
+                               "control Hajin."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("NUSRA_HTS", ["OTHER", "REBELS"])
+
+
+@pytest.mark.parametrize("sentence, place, gaining, losing", [
+    ("Turkish troops backed by rebel fighters took control over IS held village of Ghoz on Monday.",
+     "Ghoz", "TURKEY", "ISLAMIC_STATE"),
+    ("Syrian troops were able to achieve a new advancement and control of Palmyra.", "Palmyra", "SYRIAN_GOVERNMENT",
+     None),
+    ("Regime forces managed to achieve advancement in the countryside and control the village of Kasra.", "Kasra",
+     "SYRIAN_GOVERNMENT", None),
+])
+def test_an_advance_that_ends_in_control_is_a_capture(nlp, sentence, place, gaining, losing):
+    mention = only(events(nlp, sentence))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "CAPTURE", place, gaining, losing)
+
+
+def test_the_opposition_controls_is_a_rebel_hold(nlp):
+    assert summary(events(nlp, "The opposition controls the town of Hajin.")) == {
+        ("HOLD", "Hajin", "REBELS", "reported")}
+
+
+def test_fighters_of_an_actor_are_the_actor_and_a_datelines_country_is_no_actor(nlp):
+    text = ("MOSUL, Iraq - Fighters of the Islamic State of Iraq and the Levant seized control of Mosul on Tuesday "
+            "after Iraqi army units abandoned their bases.")
+    mention = only(events(nlp, text, dt.date(2014, 6, 10)))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["event_date"]) == (
+        "Mosul", "ISLAMIC_STATE", dt.date(2014, 6, 10))
+
+
+def test_a_month_and_year_date_the_event_and_a_month_abbreviation_is_no_place(nlp):
+    mention = only(events(nlp, "The Syrian army retook Palmyra in April 2016 after months of fighting.",
+                          dt.date(2017, 10, 23)))
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2016, 4, 1), "month")
+    text = "Last updated at Aug 142016 rebels were battling to take control of second city Aleppo."
+    assert "Aug" not in {mention["place"]["name"] for mention in events(nlp, text)}

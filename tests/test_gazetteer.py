@@ -133,6 +133,13 @@ def test_countries_in_weighs_named_countries_first(small):
     assert small.countries_in(["Nowhere at all"]) == []
 
 
+def test_countries_in_context_leave_out_a_country_one_place_alone_points_to(small):
+    assert small.countries_in(["Tyre"]) == ["LB"]
+    assert small.countries_in(["Tyre"], {"SY": 1}) == ["SY"]
+    assert small.countries_in(["Tyre", "Hajin"], {"SY": 1}) == ["SY"]
+    assert small.countries_in(["Qaim", "Al Hawijah"], {"SY": 1}) == ["IQ", "SY"]
+
+
 def test_extension_places_get_a_stable_canonical_id(tmp_path):
     extra = tmp_path / "extra.yaml"
     extra.write_text(

@@ -116,7 +116,8 @@ def test_a_named_spacy_pipeline_is_sourced_with_the_tok2vec_its_ner_listens_to(t
 
 def place_cues():
     settings = load_config(CONFIG_PATH)["components"]["place_cues"]
-    return PlaceCues(settings["cue_words"], settings["articles"], settings["place_nouns"], settings["list_joiners"])
+    return PlaceCues(settings["cue_words"], settings["articles"], settings["place_nouns"], settings["list_joiners"],
+                     settings["name_prefixes"])
 
 
 def with_ents(text, spans):
@@ -149,3 +150,23 @@ def test_a_name_split_at_its_article_is_one_name():
 def test_a_person_without_a_place_cue_stays_a_person():
     doc = place_cues()(with_ents("Ahmed Zawrak said the village was calm.", [(0, 2, "PER")]))
     assert [(e.text, e.label_) for e in doc.ents] == [("Ahmed Zawrak", "PER")]
+
+
+def test_a_name_whose_own_words_say_place_is_a_place():
+    doc = place_cues()(with_ents("Rebels stormed Zawrak Castle and then Tell Marfa.", [(2, 4, "ORG"), (6, 8, "PER")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zawrak Castle", "PLACE"), ("Tell Marfa", "PLACE")]
+    doc = place_cues()(with_ents("Ras said Castle was calm.", [(0, 1, "PER"), (2, 3, "PER")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ras", "PER"), ("Castle", "PER")]
+
+
+def test_the_armed_groups_named_keep_a_village_in_their_country(rules_nlp):
+    alone = rules_nlp("Fighting reached Kasra village.")
+    assert alone._.countries and alone._.countries[0] != "SY"  # a namesake abroad
+    doc = rules_nlp("SDF fighters entered Kasra village.")
+    assert doc._.countries == ("SY",)
+    assert [place._.place.country for place in doc.ents if place.label_ == "PLACE" and place._.place] in ([], ["SY"])
+
+
+def test_a_month_after_a_preposition_keeps_its_year(rules_nlp):
+    doc = rules_nlp("The army retook the city in April 2016 and lost it in June.")
+    assert [text for text, _ in ents(doc, "DATE")] == ["April 2016", "June"]

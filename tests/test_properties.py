@@ -147,9 +147,6 @@ counted_expressions = st.builds(
                      " days", " months", " years"]), st.sampled_from(["", " siege", "-long offensive"]))
 
 
-@pytest.mark.xfail(strict=True, raises=(OverflowError, ValueError), reason=(
-    "event_dates bug: a large count ('99999999 days ago', '5000 years ago', 'a 99999999-day siege') raises "
-    "OverflowError/ValueError from datetime instead of naming no date (_units_before, duration_start)"))
 @settings(max_examples=150, deadline=None, report_multiple_bugs=False)
 @given(st.one_of(counted_expressions, st.text(alphabet=string.ascii_letters + string.digits + " /-.,'", max_size=40)),
        news_days)

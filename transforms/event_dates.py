@@ -137,15 +137,19 @@ def _ago(words: list[str], published: dt.date) -> tuple[dt.date, str] | None:
     return _units_before(published, count, unit)
 
 
-def _units_before(day: dt.date, count: int, unit: str) -> tuple[dt.date, str]:
-    """The date `count` units ('day', 'week', 'month', 'year') before `day`, at that unit's precision."""
-    if unit == "day":
-        return day - dt.timedelta(days=count), DAY
-    if unit == "week":
-        return _monday(day - dt.timedelta(weeks=count)), WEEK
-    if unit == "month":
-        return _shift_months(day, -count), MONTH
-    return dt.date(day.year - count, 1, 1), YEAR
+def _units_before(day: dt.date, count: int, unit: str) -> tuple[dt.date, str] | None:
+    """The date `count` units ('day', 'week', 'month', 'year') before `day`, at that unit's precision;
+    None for a count that reaches outside the calendar ('99999999 days ago' names no date)."""
+    try:
+        if unit == "day":
+            return day - dt.timedelta(days=count), DAY
+        if unit == "week":
+            return _monday(day - dt.timedelta(weeks=count)), WEEK
+        if unit == "month":
+            return _shift_months(day, -count), MONTH
+        return dt.date(day.year - count, 1, 1), YEAR
+    except (OverflowError, ValueError):
+        return None
 
 
 _DURATION = re.compile(r"\b(?:(\d+|%s)\s*-?\s*)?(day|week|month|year)(s?)(\s*-?\s*long)?\b"
@@ -171,8 +175,11 @@ def duration_start(expression: str, end: dt.date) -> tuple[dt.date, str] | None:
     if duration is None:
         return None
     count, unit = duration
-    start, precision = _units_before(end + dt.timedelta(days=1), count or 2, unit)
-    return (start, precision) if count else (at_precision(start, _COARSER[precision]), _COARSER[precision])
+    start = _units_before(end + dt.timedelta(days=1), count or 2, unit)
+    if start is None or count:
+        return start
+    coarser = _COARSER[start[1]]
+    return at_precision(start[0], coarser), coarser
 
 
 def time_before(expression: str, day: dt.date) -> tuple[dt.date, str] | None:

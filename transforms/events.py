@@ -4,7 +4,9 @@ The pipeline has no dependency parser, so the rules read token sequences around 
 (resources/event_rules.yaml): the trigger's frame says where the gaining actor, the losing actor and
 the place stand, and a few general rules fill the gaps a sentence leaves: a subject it does not name
 comes from the sentences before ('the forces managed to break the siege'), 'the city' is the last
-city named, air power backs the actor that takes ground, the date is the sentence's own date
+city named, an unnamed object ('captured two villages') lies where the sentence places it ('in the
+Hajin area', 'clashes in Kasra, where ...') and 'the three villages' are the last list of places,
+air power backs the actor of its clause that takes ground, the date is the sentence's own date
 expression, else the dateline or the publication date. Two rules read past a trigger: a broken siege
 of stated length ('broke the two-month siege') also reports the siege, dated that long before the
 break, and a sentence whose subject is 'The operation' dates the previous sentence's offensive.
@@ -27,7 +29,8 @@ from spacy.util import filter_spans
 
 from transforms.actors import load_actor_dictionary
 from transforms.dates import dateline_date
-from transforms.event_dates import DAY, PRECISIONS, UNKNOWN, at_precision, duration_start, resolve_date, time_before
+from transforms.event_dates import (DAY, MONTH, PRECISIONS, UNKNOWN, WEEK, at_precision, duration_start, resolve_date,
+                                   time_before)
 from transforms.nlp import resolve_place
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
@@ -66,6 +69,7 @@ class Rules:
     losing_cues: frozenset
     generic_actors: dict
     support_only: frozenset
+    support_only_groups: frozenset
     conjunctions: frozenset
     coordination_words: frozenset
     settlement_nouns: frozenset
@@ -84,6 +88,19 @@ class Rules:
     anaphor_determiners: frozenset
     operation_nouns: frozenset
     vague_objects: frozenset
+    quantifiers: frozenset
+    modified_nouns: frozenset
+    object_determiners: frozenset
+    distance_units: frozenset
+    plural_place_nouns: frozenset
+    peoples: frozenset
+    linking_words: frozenset
+    calendar_words: frozenset
+    range_words: frozenset
+    member_nouns: frozenset
+    plural_determiners: frozenset
+    fronting_words: frozenset
+    location_prepositions: frozenset
     listing_cues: frozenset
     region_words: frozenset
     organisation_words: frozenset
@@ -112,7 +129,8 @@ def rules_from_data(data: dict) -> Rules:
         ally_list_words=frozenset(roles["ally_list_words"]),
         losing_cues=frozenset(roles["losing_cues"]),
         generic_actors=dict(roles["generic_actors"]),
-        support_only=frozenset(roles["support_only_nouns"]),
+        support_only=frozenset(tuple(noun.lower().split()) for noun in roles["support_only_nouns"]),
+        support_only_groups=frozenset(roles["support_only_groups"]),
         conjunctions=frozenset(roles["conjunctions"]),
         coordination_words=frozenset(roles["coordination_words"]),
         settlement_nouns=frozenset(roles["settlement_nouns"]),
@@ -131,6 +149,19 @@ def rules_from_data(data: dict) -> Rules:
         anaphor_determiners=frozenset(roles["anaphor_determiners"]),
         operation_nouns=frozenset(roles["operation_nouns"]),
         vague_objects=frozenset(roles["vague_objects"]),
+        quantifiers=frozenset(roles["quantifiers"]),
+        modified_nouns=frozenset(roles["modified_nouns"]),
+        object_determiners=frozenset(roles["object_determiners"]),
+        distance_units=frozenset(roles["distance_units"]),
+        plural_place_nouns=frozenset(roles["plural_place_nouns"]),
+        peoples=frozenset(word.lower() for word in roles["peoples"]),
+        linking_words=frozenset(roles["linking_words"]),
+        calendar_words=frozenset(roles["calendar_words"]),
+        range_words=frozenset(roles["range_words"]),
+        member_nouns=frozenset(roles["member_nouns"]),
+        plural_determiners=frozenset(roles["plural_determiners"]),
+        fronting_words=frozenset(roles["fronting_words"]),
+        location_prepositions=frozenset(roles["location_prepositions"]),
         listing_cues=frozenset(roles["listing_cues"]),
         region_words=frozenset(roles["region_words"]),
         organisation_words=frozenset(roles["organisation_words"]),
@@ -228,7 +259,7 @@ class ArticleReader:
         actor_counts = Counter(ent.kb_id_ for ent in doc.ents if ent.label_ == ACTOR and ent.kb_id_
                                and not self.support_only(ent))
         self.main_actor = actor_counts.most_common(1)[0][0] if actor_counts else None
-        places = [ent for ent in doc.ents if self.event_place(ent) and ent.kb_id_]
+        places = [ent for ent in doc.ents if self.event_place(ent) and ent.kb_id_ and not self.is_near(ent.start)]
         self.place_counts = Counter(ent.kb_id_ for ent in places)
         self.main_place = next((ent for key, _ in self.place_counts.most_common(1) for ent in places
                                 if ent.kb_id_ == key), None)
@@ -241,11 +272,20 @@ class ArticleReader:
 
     def event_place(self, ent: Span) -> bool:
         """A place an event can happen in: not a country, not a demonym the model took for a place,
-        not a route's end."""
-        if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text):
+        not a compass word cut from a name ('East' of 'East Aleppo'), not a route's end."""
+        if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text) \
+                or ent.text.lower() in self.rules.compass_words or self.names_organisation(ent) \
+                or self.names_day(ent) \
+                or _possessive_country(ent.text):
             return False
         return not self.describes_actor(ent) and not self.describes_place(ent) and not self.route_end(ent.start) \
+            and not self.describes_base(ent) \
             and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
+
+    def describes_base(self, name: Span) -> bool:
+        """'the Britain-based monitor': where an organisation sits, not where an event happened."""
+        return name.end + 1 < len(self.doc) and self.doc[name.end].text in ("-", "–") \
+            and self.doc[name.end + 1].lower_ == "based"
 
     def describes_actor(self, name: Span) -> bool:
         """'Sunni militants', 'Aleppo rebels': a name before an actor noun describes the actor."""
@@ -269,12 +309,44 @@ class ArticleReader:
         return any(word in self.rules.route_nouns for word in before[-2:]) or (
             self.doc[index - 1].lower_ == "from" and any(word in self.rules.movement_words for word in before))
 
+    def names_day(self, name: Span) -> bool:
+        """'Thursdays bombardment' (an apostrophe lost): a day or month is no place."""
+        return name[0].lower_.removesuffix("s") in self.rules.calendar_words
+
+    def names_organisation(self, name: Span) -> bool:
+        """'the Observatory', 'Nusra Fronts' (an apostrophe lost), 'US-Trained Militants': a name
+        ending in an organisation's or an armed group's noun."""
+        last = name[-1].lower_
+        return last in self.rules.organisation_words or last.removesuffix("s") in self.rules.organisation_words \
+            or last in self.rules.generic_actors
+
+    def is_near(self, index: int, start: int = 0) -> bool:
+        """A place preceded by 'near', 'around', 'north of', '50 km from' is where the event is near
+        (but 'in and around' it is in it); one after 'the road from' is where a route ends. `start`:
+        where the sentence begins."""
+        doc = self.doc
+        if self.route_end(index):
+            return True
+        before = [doc[i].lower_ for i in range(max(start, index - 3), index)]
+        if before and before[-1] in self.rules.near_cues:
+            return before[-3:-1] != ["in", "and"]
+        if len(before) >= 2 and before[-1] in ("from", "of") and before[-2] in self.rules.distance_units:
+            return True
+        return len(before) >= 2 and before[-1] == "of" and before[-2] in self.rules.compass_words and not (
+            len(before) >= 3 and before[-3] in ("the", "in"))
+
     def names_actor(self, text: str) -> bool:
-        """'Syrian', 'US': a demonym or actor name that a model may have taken for a place."""
-        return text.lower() in self.demonyms or self.dictionary.resolve(text) is not None
+        """'Syrian', 'US', 'Kurdish': a demonym, a people or an actor's name that a model may have
+        taken for a place."""
+        return text.lower() in self.demonyms or text.lower() in self.rules.peoples \
+            or self.dictionary.resolve(text) is not None
 
     def support_only(self, ent: Span) -> bool:
-        return ent.text.split()[-1].lower() in self.rules.support_only
+        """'Russian warplanes', 'the Syrian air force', the US-led coalition: air power, which backs
+        whoever takes ground ('Syrian regime force', an 'opposition coalition' do take it)."""
+        words = tuple(ent.text.lower().split())
+        return ent.kb_id_ in self.rules.support_only_groups \
+            or any(words[-len(noun):] == noun for noun in self.rules.support_only)
 
     def actor_at(self, index: int) -> tuple[Span, ActorRef] | None:
         """The actor whose mention covers token `index`: an ACTOR, or a country as its state forces."""
@@ -285,12 +357,30 @@ class ArticleReader:
             return ent, ActorRef(ent.kb_id_, tuple(ent._.allies))
         if ent.label_ == PLACE and ent._.place is not None and ent._.place.feature == COUNTRY_FEATURE:
             group = self.dictionary.state_actor(ent._.place.country)
-            if group and not self._after_preposition(ent.start):
+            if group and not self._after_preposition(ent.start) and not self.in_dateline(ent):
                 return ent, ActorRef(group)
         return None
 
+    def in_dateline(self, ent: Span) -> bool:
+        """'MOSUL, Iraq -': a country named after the capitals of a dateline says where, not who."""
+        first = self.ents_at.get(ent.start - 2) if ent.start >= 2 else None
+        return first is not None and first.text.isupper() and self.doc[ent.start - 1].text == "," \
+            and (first.start == 0 or "\n" in self.doc[first.start - 1].text)
+
+    def modifies_noun(self, ent: Span) -> bool:
+        """'repelled an IS attack', 'shelled HTS positions': an actor's name before one of these
+        nouns describes the thing, it is no subject."""
+        return ent.end < len(self.doc) and self.doc[ent.end].lower_ in self.rules.modified_nouns
+
     def _after_preposition(self, index: int) -> bool:
-        return index > 0 and self.doc[index - 1].lower_ in self.rules.prepositions
+        """'with IS', 'against the Islamic State', 'under the cover of Russian airstrikes' (but
+        'fighters of the Islamic State' are the Islamic State)."""
+        index -= 1
+        while index > 0 and self.doc[index].lower_ in self.rules.object_determiners:
+            index -= 1
+        if index >= 1 and self.doc[index].lower_ == "of" and self.doc[index - 1].lower_ in self.rules.member_nouns:
+            return False
+        return index >= 0 and self.doc[index].lower_ in self.rules.prepositions
 
     def side_of(self, group: str) -> frozenset:
         """`group` and the groups the article names backing it ('X-backed', 'backed by X') or
@@ -326,7 +416,7 @@ class ArticleReader:
         most named place; a region ('eastern Hama') is no antecedent."""
         noun = self.doc[index].lower_
         candidates = [ent for ent in self.doc.ents if ent.end <= index and self.event_place(ent)
-                      and not self.regional(ent.start, ent.end)
+                      and not self.regional(ent.start, ent.end) and not self.is_near(ent.start)
                       and (ent._.place is None or ent._.place.feature != "admin1")]
         mentions = Counter(ent.text.lower() for ent in candidates)
         for ent in sorted(candidates, key=lambda ent: (not self.named_with(ent, noun),
@@ -344,12 +434,17 @@ class ArticleReader:
         return after in nouns or before in nouns
 
     def regional(self, start: int, end: int) -> bool:
-        """'eastern Hama', 'the countryside of Idleb', 'Deir ez-Zor countryside': a region the
-        event happened in, not its place."""
+        """'eastern Hama', 'the countryside of Idleb', 'Deir ez-Zor (eastern) countryside': a region
+        the event happened in, not its place ('the village of Masudin eastern Hama' is Masudin)."""
         doc, words = self.doc, self.rules.region_words
         before = [doc[i].lower_ for i in range(max(0, start - 2), start)]
-        return bool(before) and (before[-1] in words or before[-1] == "of" and len(before) == 2 and before[0] in words) \
-            or end < len(doc) and doc[end].lower_ in words
+        after = end
+        while after < len(doc) and doc[after].lower_ in self.rules.compass_words:
+            after += 1
+        region_before = bool(before) and (
+            before[-1] in words or before[-1] == "of" and len(before) == 2 and before[0] in words)
+        return region_before or after < len(doc) and doc[after].lower_ in words \
+            and doc[after].lower_ not in self.rules.compass_words
 
     def generic_actor(self, token_index: int, kind: str, exclude: Collection[str]) -> ActorRef | None:
         """The actor a generic noun ('the militants') stands for: the last one of its kind named
@@ -453,8 +548,20 @@ class SentenceReader:
             rule = self.rules.rules[int(span.label_)]
             if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after:
                 continue
-            triggers.append(Trigger(rule, span.start, span.end, HOLD if self._durative(rule, span) else rule.type))
+            kind = HOLD if self._durative(rule, span) else CAPTURE if self._achieved(rule, span) else rule.type
+            triggers.append(Trigger(rule, span.start, span.end, kind))
         return triggers
+
+    def _achieved(self, rule: Rule, span: Span) -> bool:
+        """'were able to achieve advancement in the area and control the village': a bare 'control'
+        joined by 'and' to what the subject managed to do is a change of control, not a hold."""
+        doc = self.doc
+        if rule.type != HOLD or rule.frame != AGENT_FIRST or span.text.lower() != "control" \
+                or span.start == self.sentence.start or doc[span.start - 1].lower_ != "and":
+            return False
+        start = self.clause_start(Trigger(rule, span.start, span.end))
+        return any(doc[index].lower_ in self.rules.factive_before_to and doc[index + 1].lower_ == "to"
+                   for index in range(start, span.start - 1))
 
     def _durative(self, rule: Rule, span: Span) -> bool:
         """'controlled the city for three years', 'had long controlled': a state, not an act."""
@@ -467,16 +574,7 @@ class SentenceReader:
 
     # -- places -----------------------------------------------------------------------------------
     def _is_near(self, index: int) -> bool:
-        """A place preceded by 'near', 'around', 'north of' is where the event is near; one after
-        'the road from' is where a route ends."""
-        doc, start = self.doc, self.sentence.start
-        if self.reader.route_end(index):
-            return True
-        before = [doc[i].lower_ for i in range(max(start, index - 3), index)]
-        if before and before[-1] in self.rules.near_cues:
-            return True
-        return len(before) >= 2 and before[-1] == "of" and before[-2] in self.rules.compass_words and not (
-            len(before) >= 3 and before[-3] in ("the", "in"))
+        return self.reader.is_near(index, self.sentence.start)
 
     def _name_at(self, index: int) -> Span | None:
         """A name the model did not take for a place (a village it read as a person) or did not
@@ -493,7 +591,7 @@ class SentenceReader:
         while end < self.sentence.end and end - index < 4 and self.reader.ents_at.get(end) is None and (
                 self.doc[end].is_title and not self.doc[end].is_stop
                 or end > index and self.doc[end].lower_ in ("al", "-") and end + 1 < self.sentence.end
-                and self.doc[end + 1].is_title):
+                and (self.doc[end + 1].is_title or self.doc[end + 1].text == "-")):
             end += 1
         if end == index or index == self.sentence.start or self._names_no_place(self.doc[index:end]):
             return None
@@ -505,7 +603,8 @@ class SentenceReader:
         model number ('F-16s')."""
         text = name.text
         return self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
-            or _is_acronym(text) or name[-1].lower_ in self.rules.organisation_words \
+            or self.reader.names_day(name) \
+            or _is_acronym(text) or self.reader.names_organisation(name) \
             or self.reader.describes_actor(name) or self.reader.describes_place(name) \
             or any(char.isdigit() for char in text)
 
@@ -521,19 +620,32 @@ class SentenceReader:
         if name is not None and not self._is_near(index):
             return PlaceRef(name.text, resolve_place(name.text, tuple(self.doc._.countries)), index)
         token = self.doc[index]
-        if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) and not (
-                index + 2 < self.sentence.end and self.doc[index + 1].lower_ == "of"
-                and self.reader.ent(index + 2, PLACE) is not None):
+        if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) \
+                and not self._named_after(index):
             return self.antecedent(index) or self.reader.anaphor_place(index)
         return None
 
+    def _named_after(self, index: int) -> bool:
+        """'the village of Kasra', 'the hill and village of Tal Agher': the noun at `index` is
+        named right after it, so it is no anaphor."""
+        index += 1
+        while index < self.sentence.end and (self.doc[index].lower_ in self.rules.conjunctions
+                                             or self.doc[index].lower_ in self.rules.anaphor_nouns):
+            index += 1
+        return index + 1 < self.sentence.end and self.doc[index].lower_ == "of" \
+            and (self.reader.ent(index + 1, PLACE) is not None or self._name_at(index + 1) is not None)
+
     def antecedent(self, index: int) -> PlaceRef | None:
         """The first place the sentence names before token `index` that is no region: 'clashes in
-        Kasra village in eastern Hama, where IS took control (of the village)' happened in Kasra."""
+        Kasra village in eastern Hama, where IS took control (of the village)' happened in Kasra.
+        A dateline ('HASAKAH (Kurdistan 24) -') says where the reporter is, not the event."""
         position = self.sentence.start
+        dateline = self.reader.ents_at.get(position)
+        if dateline is not None and dateline.text.isupper() and len(dateline.text) > 3:
+            position = dateline.end
         while position < index:
             ent = self.reader.ents_at.get(position)
-            cued = position > self.sentence.start and self.doc[position - 1].lower_ in ("in", "at", "of")
+            cued = position > self.sentence.start and self.doc[position - 1].lower_ in ("in", "at")
             place = self._place_at(position, in_slot=cued) if ent is None or ent.start == position else None
             end = ent.end if ent is not None else position + 1
             if place is not None and end <= index and not self.reader.regional(position, end) and (
@@ -542,18 +654,79 @@ class SentenceReader:
             position = end
         return None
 
-    def vague_object(self, trigger: Trigger) -> bool:
-        """Whether the trigger's object is missing or vague ('established control.', 'took it
-        over', 'took control of the area'), so its place is the sentence's antecedent."""
+    def vague_object(self, trigger: Trigger) -> int | None:
+        """Where the trigger's object ends when it is missing or names no place ('established
+        control.', 'took it over', 'took control of the area', 'captured two villages'); None
+        when it names one ('the village of Kasra')."""
+        doc, rules, end = self.doc, self.rules, self.sentence.end
         index = trigger.end
-        while index < self.sentence.end and (self.doc[index].lower_ in self.rules.anaphor_determiners
-                                             or self.doc[index].lower_ in ("entire", "whole", "remaining")):
+        if index + 1 < end and doc[index].lower_ == "that" and self.reader.actor_at(index + 1) is not None:
+            return index  # 'breaking a siege that IS had imposed': a relative clause, no object
+        while index < end and (doc[index].lower_ in rules.anaphor_determiners or doc[index].like_num
+                               or doc[index].lower_ in rules.quantifiers or doc[index].lower_ in trigger.rule.objects):
             index += 1
-        if index >= self.sentence.end:
-            return True
-        word = self.doc[index]
-        return word.lower_ in self.rules.vague_objects or word.is_punct or word.lower_ in self.rules.clause_ends \
-            or (word.lower_ in self.rules.prepositions and word.lower_ not in trigger.rule.objects)
+        if index >= end:
+            return index
+        described = next((noun for noun in range(index + 1, min(index + 3, end))  # 'a chicken farm'
+                          if doc[noun].lower_ in rules.vague_objects and doc[noun].lower_ != "it"
+                          and all(doc[word].is_alpha and doc[word].is_lower for word in range(index, noun))), None)
+        index = described if described is not None and index > trigger.end else index
+        word = doc[index]
+        if word.lower_ in rules.vague_objects:
+            named = index + 2 < end and doc[index + 1].lower_ == "of" and self._place_at(index + 2) is not None
+            if named:
+                return None
+            following = index + 1  # 'a new village and hill', 'two villages and a farm'
+            while following < end and (doc[following].lower_ in rules.conjunctions or doc[following].like_num
+                                       or doc[following].lower_ in rules.quantifiers):
+                following += 1
+            joined = following > index + 1 and following < end and doc[following].lower_ in rules.vague_objects
+            return following + 1 if joined else index + 1
+        if word.is_punct or word.lower_ in rules.clause_ends or (
+                word.lower_ in rules.prepositions and word.lower_ not in trigger.rule.objects):
+            return index
+        return None
+
+    def listed_antecedents(self, trigger: Trigger, vague_end: int) -> list[PlaceRef]:
+        """'clashed in the villages of A, B and C. ... took control of the three villages': a
+        definite plural object stands for the last list of places named before it (in its sentence
+        or the previous ones)."""
+        doc = self.doc
+        noun = doc[vague_end - 1]
+        if noun.lower_ not in self.rules.plural_place_nouns or not any(
+                doc[index].lower_ in self.rules.plural_determiners for index in range(trigger.end, vague_end)):
+            return []
+        before = [sentence for sentence in self.reader.sentences if sentence.start <= self.sentence.start]
+        for sentence in reversed(before[-PREVIOUS_SENTENCES:]):
+            reader = self if sentence.start == self.sentence.start else SentenceReader(self.reader, sentence)
+            named = [ent for ent in sentence.ents if ent.end <= trigger.start or sentence is not self.sentence]
+            for ent in reversed(named):
+                place = reader._place_at(ent.start) if ent.label_ == PLACE else None
+                listed = reader._coordinated(place, ent.start, -1, sentence.start) if place is not None else []
+                if len(listed) > 1:
+                    return sorted(listed, key=lambda listed_place: listed_place.start)
+        return []
+
+    def place_in(self, index: int, limit: int) -> PlaceRef | None:
+        """'two villages in the Bashkum area', 'a farm in Tal Jijin': the place named right after
+        token `index` as where a vague object lies (no region: 'villages in northern Hama')."""
+        if index >= limit or self.doc[index].lower_ not in self.rules.location_prepositions:
+            return None
+        index += 1
+        while index < limit and self.doc[index].lower_ in self.rules.anaphor_determiners:
+            index += 1
+        if index + 1 < limit and self.doc[index].lower_ in self.rules.anaphor_nouns \
+                and self.doc[index + 1].lower_ == "of":
+            index += 2  # 'in the area of Jabal al-Shomriyeh'
+        ent = self.reader.ents_at.get(index)
+        if index >= limit or (ent is not None and ent.start != index):
+            return None
+        place = self._place_at(index)
+        end = ent.end if ent is not None else index + 1
+        if place is None or self.reader.regional(index, end) or (
+                place.place is not None and place.place.feature == "admin1"):
+            return None
+        return place
 
     def _anaphor_determiner(self, index: int) -> bool:
         for back in range(index - 1, max(self.sentence.start, index - 4) - 1, -1):
@@ -638,11 +811,31 @@ class SentenceReader:
             found = self.reader.actor_at(index)
             if found is not None:
                 ent, actor = found
-                if ent.start not in self.allies and not self.reader._after_preposition(ent.start):
+                if ent.start not in self.allies and not self.object_of_preposition(ent) \
+                        and not self.reader.modifies_noun(ent):
                     return found
                 index = ent.start
             index -= 1
         return None
+
+    def object_of_preposition(self, ent: Span) -> bool:
+        """'clashed with HTS and rebel and Islamist factions': an actor joined by conjunctions to
+        the object of a preposition is its object too (a comma alone may end the phrase: 'After
+        clashes with IS, regime forces took')."""
+        doc, start = self.doc, self.sentence.start
+        index = ent.start
+        while index > start:
+            if self.reader._after_preposition(index):
+                return True
+            before = index - 1
+            while before >= start and doc[before].lower_ in self.rules.coordination_words:
+                before -= 1
+            joined = any(doc[gap].lower_ in self.rules.conjunctions for gap in range(before + 1, index))
+            found = self.reader.actor_at(before) if start <= before and joined else None
+            if found is None:
+                return False
+            index = found[0].start
+        return False
 
     def coalition(self, ent: Span, actor: ActorRef) -> ActorRef:
         """'Iraqi forces and Popular Mobilisation units took Tikrit', 'Turkish troops and allied
@@ -657,7 +850,7 @@ class SentenceReader:
             found = self.reader.actor_at(index) if index >= self.sentence.start and between else None
             joined = between & self.rules.conjunctions or (len(members) > 1 and "," in between)
             if found is None or not joined or found[0].start in self.allies \
-                    or self.reader._after_preposition(found[0].start) \
+                    or self.object_of_preposition(found[0]) \
                     or (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
                 break
             ent = found[0]
@@ -681,6 +874,29 @@ class SentenceReader:
             index = ent.end
         return None
 
+    def fronted_subject(self, trigger: Trigger) -> tuple[Span, ActorRef] | None:
+        """'After taking control of Qasr Ali, ..., the Syrian Army continued': a gerund in a clause
+        that opens the sentence has the subject of the main clause, the first actor after a comma
+        that is no ally and not the object of a preposition."""
+        doc, start = self.doc, self.sentence.start
+        if not doc[trigger.start].lower_.endswith("ing") or doc[start].lower_ not in self.rules.fronting_words \
+                or any(doc[index].text == "," for index in range(start, trigger.start)):
+            return None
+        index, after_comma = trigger.end, False
+        while index < self.sentence.end:
+            after_comma = after_comma or doc[index].text == ","
+            found = self.reader.actor_at(index) if after_comma else None
+            if found is None:
+                index += 1
+                continue
+            ent = found[0]
+            if ent.start not in self.allies and not self.reader._after_preposition(ent.start) \
+                    and not self.reader.modifies_noun(ent) \
+                    and not (ent.label_ == ACTOR and self.reader.support_only(ent)):
+                return found
+            index = ent.end
+        return None
+
     def generic_before(self, trigger: Trigger, limit: int, exclude: Collection[str]) -> ActorRef | None:
         """'the forces managed to', 'the militants were': a generic noun standing for an actor."""
         for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1):
@@ -693,9 +909,9 @@ class SentenceReader:
         """The actor after one of the cue words ('by', 'from', 'to') right of the trigger; a generic
         noun there ('by the militants') stands for none in `exclude`."""
         for index in range(trigger.start, min(limit, trigger.end + self.rules.max_place_distance + 4)):
-            if self.doc[index].lower_ in self.rules.clause_ends:
-                return None
             if self.doc[index].lower_ not in cues:
+                if self.doc[index].lower_ in self.rules.clause_ends:
+                    return None
                 continue
             for following in range(index + 1, min(limit, index + 4)):
                 found = self.reader.actor_at(following)
@@ -716,8 +932,10 @@ class SentenceReader:
 
     def is_passive(self, trigger: Trigger) -> bool:
         """A form of 'be' before the trigger, which is a participle: 'was captured', not 'were
-        able to control', and not 'IS' (the Islamic State) before 'captured'."""
-        if self.doc[trigger.start].lower_ in self.rules.non_participles:
+        able to control', not 'have been battling for' (progressive), and not 'IS' (the Islamic
+        State) before 'captured'."""
+        head = self.doc[trigger.start].lower_
+        if head in self.rules.non_participles or head.endswith("ing"):
             return False
         index = trigger.start - 1
         while index >= self.sentence.start and self.doc[index].lower_.endswith("ly"):
@@ -813,8 +1031,21 @@ class SentenceReader:
         for ent in dates:
             resolved = resolve_date(self._date_text(ent), published)
             if resolved is not None and resolved[0] <= published + dt.timedelta(days=1):
-                return resolved
+                return self._range_start(ent, resolved)
         return None
+
+    def _range_start(self, ent: Span, resolved: tuple[dt.date, str]) -> tuple[dt.date, str]:
+        """'between November 21st and 26th': a day range is known to the week of its first day (to
+        its month when longer than a week); a range of two days stays a day."""
+        day_end = ent.end + (1 if self._date_text(ent) != ent.text else 0)
+        following = self.doc[day_end:min(day_end + 2, self.sentence.end)]
+        if resolved[1] != DAY or len(following) < 2 or following[0].lower_ not in self.rules.range_words \
+                or not _DAY_NUMBER.match(following[1].text):
+            return resolved
+        length = int(re.match(r"\d+", following[1].text).group()) - resolved[0].day
+        if length <= 1:
+            return resolved
+        return _no_finer(resolved, WEEK if length <= 7 else MONTH)
 
     def _date_text(self, ent: Span) -> str:
         """The expression with a day number the date rules left out ('November' + '21st')."""
@@ -843,11 +1074,14 @@ class SentenceReader:
         trigger.places = self.places_after(trigger, next_start)
         if frame == AGENT_FIRST and trigger.type == CAPTURE and not trigger.places:
             trigger.places = self.places_listed(trigger, next_start)
-        if frame == AGENT_FIRST and trigger.type == CAPTURE and self.vague_object(trigger):
-            antecedent = self.antecedent(trigger.start)
-            trigger.places = [antecedent] if antecedent is not None else trigger.places
+        changes = frame == AGENT_FIRST and trigger.type in (CAPTURE, SIEGE_BROKEN)
+        vague_end = self.vague_object(trigger) if changes else None
+        if vague_end is not None and not self.places_listed(trigger, next_start):
+            place = self.place_in(vague_end, next_start) or self.antecedent(trigger.start)
+            trigger.places = self.listed_antecedents(trigger, vague_end) or (
+                [place] if place is not None else trigger.places)
         if frame == NOMINAL:
-            trigger.gaining = self.actor_after(trigger, ("by",), next_start) or self._inside_actor(trigger)
+            trigger.gaining = self.actor_after(trigger, ("by", "to"), next_start) or self._inside_actor(trigger)
         trigger.losing = _group(self.actor_after(trigger, self.rules.losing_cues - {"of"}, next_start))
         if rule.by_role == "losing":
             trigger.losing = self._by_loser(trigger, next_start, ()) or trigger.losing
@@ -866,8 +1100,9 @@ class SentenceReader:
                 trigger.losing = self._by_loser(trigger, next_start, side)
 
     def _by_loser(self, trigger: Trigger, next_start: int, exclude: Collection[str]) -> str | None:
-        """'the siege of Amerli by IS', 'the Islamic State siege': the actor the rule's 'by' names."""
-        return _group(self.actor_after(trigger, ("by",), next_start, exclude) or self._inside_actor(trigger))
+        """'the siege of Amerli by IS', 'a siege that IS had imposed', 'the Islamic State siege': the
+        actor the rule's 'by' names."""
+        return _group(self.actor_after(trigger, ("by", "that"), next_start, exclude) or self._inside_actor(trigger))
 
     def _inside_actor(self, trigger: Trigger) -> ActorRef | None:
         """'under ISIS's control', 'the Islamic State siege': an actor inside the trigger span."""
@@ -878,22 +1113,26 @@ class SentenceReader:
         return None
 
     def _subject(self, trigger: Trigger, previous: Trigger | None, left_limit: int) -> ActorRef | None:
-        """Who acts: the nearest actor before the trigger; for verbs joined by 'and' the previous
-        trigger's; else a generic noun's referent, else the previous sentences' subject. A participle
-        after a comma ('X battled Y in Z, taking it over') has the sentence's subject."""
+        """Who acts: the nearest actor before the trigger; for verbs joined by 'and' ('took X and
+        entered Y') or an aim ('launched an offensive to retake') the previous trigger's; else a
+        generic noun's referent, else the previous sentences' subject. A participle after a comma
+        ('X battled Y in Z, taking it over') has the sentence's subject."""
         participle = trigger.start > self.sentence.start and self.doc[trigger.start - 1].text == "," \
             and self.doc[trigger.start].lower_.endswith("ing")
-        found = self.sentence_subject(trigger) if participle else None
+        found = self.sentence_subject(trigger) if participle else self.fronted_subject(trigger)
         found = found or self.actor_before(trigger, left_limit)
         generic_at = next((index for index in range(trigger.start - 1, max(left_limit, trigger.start - 6) - 1, -1)
                            if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE)
                            and not self.reader._after_preposition(index)), None)
         if found is not None and (generic_at is None or found[0].end > generic_at):
             ent, actor = found
-            if not (ent.label_ == ACTOR and self.reader.support_only(ent)):
-                return self.coalition(ent, actor)
+            led = self.coalition(ent, actor)
+            if not (ent.label_ == ACTOR and self.reader.support_only(ent)) or led.group != actor.group:
+                return led  # ('the SDF and US special forces took': the SDF lead)
             return None  # air power named as the subject: it backs an actor the sentence leaves unnamed
-        if previous is not None and previous.gaining is not None and self.doc[trigger.start - 1].lower_ == "and":
+        if previous is not None and previous.gaining is not None \
+                and self.doc[trigger.start - 1].lower_ in self.rules.linking_words:
+
             return previous.gaining
         if trigger.rule.needs_actor:
             return None
@@ -903,18 +1142,33 @@ class SentenceReader:
         return self.reader.context_actor(trigger.start, (trigger.losing,))
 
     def allies_of(self, trigger: Trigger) -> list[str]:
+        """The gaining actor's backers: its own ('US-backed'), the sentence's ('backed by') and the air
+        power it names; an 'X-held' modifier names its holder's own only."""
         allies = list(trigger.gaining.allies) if trigger.gaining else []
+        gaining = trigger.gaining.group if trigger.gaining else None
+        if trigger.rule.frame == MODIFIER:
+            return allies
+        side = (None, gaining, *allies)  # backers of the gaining actor or of its coalition
         for index in sorted(self.allies):
             found = self.reader.actor_at(index)
-            if found is not None and found[0].start == index:
+            if found is not None and found[0].start == index and self._backed(index) in side:
                 allies.append(found[1].group)
-        for index in range(self.sentence.start, self.sentence.end):
+        for index in range(self.sentence.start, trigger.start):
             ent = self.reader.ent(index, ACTOR)
             if ent is not None and ent.start == index and ent.kb_id_ and self.reader.support_only(ent) \
-                    and index < trigger.start:
-                allies.append(ent.kb_id_)
-        gaining = trigger.gaining.group if trigger.gaining else None
+                    and not any(self.doc[between].lower_ in self.rules.clause_ends
+                                for between in range(ent.end, trigger.start)):
+                allies.append(ent.kb_id_)  # air power in the trigger's clause, not 'X bombed Y as Z took W'
         return [group for group in dict.fromkeys(allies) if group not in (gaining, trigger.losing)]
+
+    def _backed(self, index: int) -> str | None:
+        """The group of the actor the backer at token `index` backs: the nearest one before it that
+        is no backer itself ('clashed against the Syrian army supported by militias': the army)."""
+        for before in range(index - 1, self.sentence.start - 1, -1):
+            found = self.reader.actor_at(before) if before not in self.allies else None
+            if found is not None:
+                return found[1].group
+        return None
 
     def mentions(self) -> list[dict]:
         triggers = self.triggers()
@@ -925,11 +1179,11 @@ class SentenceReader:
             self.fill(trigger, previous, following[0] if following else self.sentence.end)
             if trigger.rule.frame != MODIFIER:
                 previous = trigger
-        holders = {}  # place key -> holder of an 'X-held' place that changes hands here
+        holders = {}  # (place key, type) -> holder of an 'X-held' place, besieger of an 'X-besieged' one
         for trigger in triggers:
             if trigger.rule.frame == MODIFIER and trigger.gaining is not None:
                 for place in trigger.places:
-                    holders[_place_key(place)] = trigger.gaining.group
+                    holders[_place_key(place), trigger.type] = trigger.gaining.group
         mentions = []
         for trigger in triggers:
             certainty = self.certainty(trigger)
@@ -940,9 +1194,11 @@ class SentenceReader:
             for place in trigger.places:
                 key = _place_key(place)
                 if trigger.rule.frame == MODIFIER and any(
-                        other.type != HOLD and key in map(_place_key, other.places) for other in triggers):
+                        other is not trigger and other.type != HOLD and key in map(_place_key, other.places)
+                        for other in triggers):
                     continue  # 'liberated the IS-held town': IS is the loser, not a holder to report
-                losing = trigger.losing or (holders.get(key) if trigger.type != HOLD else None)
+                losing = trigger.losing or (None if trigger.type == HOLD else holders.get((key, HOLD)) or (
+                    holders.get((key, SIEGE)) if trigger.type == SIEGE_BROKEN else None))
                 gaining = trigger.gaining.group if trigger.gaining else None
                 if trigger.type == WITHDRAWAL:
                     gaining = None
@@ -994,6 +1250,12 @@ class SentenceReader:
         return [{**mention, "event_date": stated[0], "date_precision": stated[1],
                  "evidence": self._evidence(mention["certainty"])}
                 for mention in previous if mention["event_type"] == OFFENSIVE]
+
+
+def _possessive_country(name: str) -> bool:
+    """'Syrias capital': a country's possessive with its apostrophe lost."""
+    country = resolve_place(name[:-1]) if name.endswith("s") and len(name) > 4 else None
+    return country is not None and country.feature == COUNTRY_FEATURE
 
 
 def _is_acronym(name: str) -> bool:

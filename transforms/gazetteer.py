@@ -33,7 +33,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -520,15 +520,25 @@ class Gazetteer:
             return None
         return min(matches, key=lambda match: match.rank(hints, areas)).place
 
-    def countries_in(self, names: Iterable[str]) -> list[str]:
+    def countries_in(self, names: Iterable[str], context: Mapping[str, int] | None = None) -> list[str]:
         """Country codes the names point to, most supported first: a named
-        country counts three times, a city or village once, fuzzy matches never."""
-        weights: Counter[str] = Counter()
+        country counts three times, a city or village once, fuzzy matches never.
+
+        `context` is what else the article says of its countries (ISO code -> support: the
+        armed groups it names). When it says anything, a country that one place alone points to
+        and nothing else supports is left out: a village sharing its name with one abroad."""
+        named: Counter[str] = Counter(context or {})
+        placed: Counter[str] = Counter()
         for name in names:
             matches = self._matches(name, skeleton="never")
             if matches:
                 best = matches[0]
-                weights[best.place.country] += 3 if best.place.feature == "country" else 1
+                if best.place.feature == "country":
+                    named[best.place.country] += 3
+                else:
+                    placed[best.place.country] += 1
+        weights = named + Counter({code: count for code, count in placed.items()
+                                   if not context or code in named or count > 1})
         return [code for code, _ in weights.most_common()]
 
 

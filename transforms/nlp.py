@@ -17,6 +17,7 @@ supported first), the context used for places and shared actor aliases.
 """
 import functools
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -127,6 +128,20 @@ def resolve_place(name: str, countries: tuple[str, ...] = ()):
     return get_gazetteer().resolve(name, countries)
 
 
+def article_countries(ents: Sequence[Span]) -> tuple[str, ...]:
+    """The countries an article is about: those its places point to, in the context of the armed
+    groups it names that fight in one country only (the SDF in Syria), so that a village a
+    namesake abroad would claim stays in the region of the war."""
+    dictionary = load_actor_dictionary()
+    context = Counter()
+    for ent in ents:
+        mention = dictionary.resolve(ent.text) if ent.label_ == ACTOR else None
+        countries = dictionary.groups[mention.group].countries if mention is not None and mention.group else ()
+        if len(countries) == 1:
+            context.update(countries)
+    return tuple(get_gazetteer().countries_in((ent.text for ent in ents if ent.label_ == PLACE), context))
+
+
 def extension_place_names(paths: Sequence[Path]) -> list[str]:
     """Names and aliases of the gazetteer extension files (YAML lists of places)."""
     names = []
@@ -218,10 +233,10 @@ class GazetteerPlaces:
 
 
 @Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": [], "place_nouns": [],
-                                                       "list_joiners": []})
+                                                       "list_joiners": [], "name_prefixes": []})
 def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str], place_nouns: list[str],
-                    list_joiners: list[str]):
-    return PlaceCues(cue_words, articles, place_nouns, list_joiners)
+                    list_joiners: list[str], name_prefixes: list[str]):
+    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes)
 
 
 class PlaceCues:
@@ -232,16 +247,23 @@ class PlaceCues:
     - A name the model took for a person or organisation is a place when a place noun names it
       ('Kasra village', 'the village of Tleihat', 'the villages of A, B and C', 'A, B and C
       villages'), known to the gazetteer or not: village names are what the gazetteer lacks most.
+    - So is a name of several words that ends in a place noun ('Madiq Castle', 'Hamdan Airbase') or
+      opens with a word Arabic place names open with ('Tell Shihab', 'Kafr Nabudah', 'Jabal Zawiya').
     - After a weaker cue ('towards Tikrit', 'cities of Mosul and Tikrit') such a name is a place
       only if the gazetteer knows it in the article's countries.
     """
 
     def __init__(self, cue_words: Iterable[str], articles: Iterable[str], place_nouns: Iterable[str] = (),
-                 list_joiners: Iterable[str] = ()):
+                 list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = ()):
         self.cue_words = frozenset(cue_words)
         self.articles = frozenset(articles)
         self.place_nouns = frozenset(place_nouns)
         self.list_joiners = frozenset(list_joiners)
+        self.name_prefixes = frozenset(name_prefixes)
+
+    def _shaped_like_place(self, doc: Doc, start: int, end: int) -> bool:
+        """'Madiq Castle', 'Tell Shihab': a name of several words whose own words say it is a place."""
+        return end - start > 1 and (doc[end - 1].lower_ in self.place_nouns or doc[start].lower_ in self.name_prefixes)
 
     # -- name extent --------------------------------------------------------------------------
     def _joined_at(self, doc: Doc, index: int) -> int:
@@ -335,9 +357,11 @@ class PlaceCues:
             start, end = self._extent(doc, ent)
             if ent.label_ == PLACE and (start, end) != (ent.start, ent.end):
                 spans.append((Span(doc, start, end, label=PLACE), ent._.source))
+            elif ent.label_ in ("PER", "ORG", "MISC") and self._shaped_like_place(doc, start, end):
+                spans.append((Span(doc, start, end, label=PLACE), ent._.source))
             elif ent.label_ in ("PER", "ORG", "MISC") and self._cued(doc, start):
                 if countries is None:
-                    countries = tuple(get_gazetteer().countries_in(e.text for e in ents if e.label_ == PLACE))
+                    countries = article_countries(ents)
                 if resolve_place(doc[start:end].text, countries) is not None:
                     spans.append((Span(doc, start, end, label=PLACE), ent._.source))
                 elif (start, end) != (ent.start, ent.end):
@@ -365,8 +389,7 @@ class PlaceLinker:
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
         places = [ent for ent in ents if ent.label_ == PLACE]
-        countries = tuple(get_gazetteer().countries_in(ent.text for ent in places))
-        doc._.countries = countries
+        countries = doc._.countries = article_countries(ents)
         linked = {}
         for ent in places:
             place = resolve_place(ent.text, countries)
