@@ -10,6 +10,7 @@ from transforms.language import (
     MIN_CONFIDENCE,
     UNDETERMINED,
     LanguageGuess,
+    build_detector,
     detect_language,
     get_detector,
     spelling_rule_code,
@@ -87,6 +88,16 @@ def test_only_the_opening_of_a_long_article_is_judged():
 
 def test_detector_is_built_once_per_process():
     assert get_detector() is get_detector()
+
+
+def test_models_loaded_on_demand_give_the_answers_of_preloaded_ones():
+    """Up to the 4 decimals an Article keeps: lingua's sums differ in the last bit between any two
+    detectors, preloaded or not."""
+    preloaded = build_detector(preload=True)
+    long_text = " ".join(NEWS_SENTENCES["fr"] for _ in range(5))
+    for text in [*NEWS_SENTENCES.values(), long_text, "Raqqa, 17 Oct"]:
+        on_demand, loaded = detect_language(text), detect_language(text, preloaded)
+        assert (on_demand.code, round(on_demand.confidence, 4)) == (loaded.code, round(loaded.confidence, 4))
 
 
 def test_guess_is_immutable_and_picklable():

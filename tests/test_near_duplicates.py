@@ -19,6 +19,7 @@ from transforms.near_duplicates import (
     duplicate_links,
     lsh_layout,
     normalised_words,
+    shared_buckets,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -205,6 +206,13 @@ def test_links_skip_dissimilar_earlier_members_and_repeated_deliveries():
     assert list(duplicate_links(bucket, 0.6)) == [DuplicateLink("c", "b", 0.7, (2, "b"))]
     assert list(duplicate_links(bucket, 0.75)) == []
     assert list(duplicate_links(bucket[:1], 0.1)) == []
+
+
+def test_only_buckets_two_articles_share_are_compared():
+    buckets = {"07:lone": ["a"], "07:twice": ["a", "a"], "07:shared": ["c", "a", "c"], "05:shared": ["d", "b"]}
+    # a bucket of one article, even delivered twice, has nothing to compare
+    assert shared_buckets(buckets) == [("b", "05:shared"), ("d", "05:shared"), ("a", "07:shared"),
+                                       ("c", "07:shared")]
 
 
 def test_canonical_is_the_earliest_copy_over_all_buckets():

@@ -12,7 +12,7 @@ from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.timestamp import Timestamp
 
 from transforms.near_duplicates import (Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link,
-                                        shared_bucket_members)
+                                        shared_buckets)
 from transforms.records import DUPLICATES
 
 _END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
@@ -118,6 +118,28 @@ class _MarkNearDuplicates(beam.DoFn):
                 yield article
 
 
+class _BandBuckets(beam.CombineFn):
+    """(bucket key, article id) pairs of one LSH band -> the band's buckets (bucket key -> ids)."""
+
+    def create_accumulator(self) -> dict[str, list[str]]:
+        return {}
+
+    def add_input(self, buckets, member):
+        bucket, item_id = member
+        buckets.setdefault(bucket, []).append(item_id)
+        return buckets
+
+    def merge_accumulators(self, accumulators):
+        merged, *others = accumulators
+        for buckets in others:
+            for bucket, item_ids in buckets.items():
+                merged.setdefault(bucket, []).extend(item_ids)
+        return merged
+
+    def extract_output(self, buckets):
+        return buckets
+
+
 class DropNearDuplicates(beam.PTransform):
     """Articles -> articles that repeat no earlier one (main output) and near copies (DUPLICATES).
 
@@ -126,9 +148,10 @@ class DropNearDuplicates(beam.PTransform):
     article keeps its link to the earliest similar one. Seeing the whole input makes the choice of
     canonical copy deterministic. `seen`: SeenArticles of earlier runs, which come first.
 
-    The buckets are first formed from article ids (42 bands would otherwise carry 42 copies of every
-    signature through the shuffle, most of them to buckets of one); the members of shared buckets then
-    fetch their signatures with a join by id.
+    The buckets are first formed from article ids alone, by a combine per band that runs in the
+    workers (`_BandBuckets`): 42 band keys per article would otherwise cross the shuffle one element
+    each, nearly all of them to buckets of one article. The members of shared buckets then fetch their
+    signatures with a join by id.
     """
 
     def __init__(self, hasher: MinHasher | None = None, seen=None):
@@ -145,10 +168,10 @@ class DropNearDuplicates(beam.PTransform):
             | "AllCandidates" >> beam.Flatten())
         shared_bands = (
             candidates
-            | "BandMembers" >> beam.FlatMapTuple(
-                lambda item_id, candidate: [(band, item_id) for band in hasher.band_keys(candidate.signature)])
-            | "GroupByBand" >> beam.GroupByKey()
-            | "SharedBuckets" >> beam.FlatMapTuple(shared_bucket_members))
+            | "BandMembers" >> beam.FlatMapTuple(lambda item_id, candidate: [
+                (band, (bucket, item_id)) for band, bucket in enumerate(hasher.band_keys(candidate.signature))])
+            | "BucketsPerBand" >> beam.CombinePerKey(_BandBuckets())
+            | "SharedBuckets" >> beam.FlatMapTuple(lambda _, buckets: shared_buckets(buckets)))
         links = (
             {"candidate": candidates, "band": shared_bands}
             | "JoinSignatures" >> beam.CoGroupByKey()

@@ -6,7 +6,7 @@ Two different articles about the same event share facts but little running text,
 
 The pipeline splits the work so that no step needs the whole corpus: each article gets a fixed-size
 `signature` and one key per LSH band (`band_keys`); buckets are formed from article ids and only the
-members of buckets two articles share (`shared_bucket_members`) are compared, with their signatures
+members of buckets two articles share (`shared_buckets`) are compared, with their signatures
 (`duplicate_links`); the links of an article are reduced to its canonical copy (`canonical_of`).
 Everything is deterministic across processes and runs: shingles are hashed with seeded MurmurHash3 and
 the permutations derive from BLAKE2b, never from Python's salted `hash()` or a numpy RNG stream.
@@ -18,7 +18,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import mmh3
 import numpy as np
@@ -151,15 +151,18 @@ class DuplicateLink(NamedTuple):
     earlier_order_key: tuple
 
 
-def shared_bucket_members(band_key: str, item_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """(item_id, band_key) for each member of a band bucket that two or more articles share.
+def shared_buckets(buckets: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
+    """(item_id, band key) for each member of every band bucket that two or more articles share.
 
     Nearly every bucket holds one article, which nothing can repeat; so buckets are first formed from
     ids alone and only the members of shared ones are brought together with their signatures.
     """
-    members = sorted(set(item_ids))
-    if len(members) > 1:
-        yield from ((item_id, band_key) for item_id in members)
+    shared = []
+    for band_key in sorted(buckets):
+        members = sorted(set(buckets[band_key]))
+        if len(members) > 1:
+            shared += [(item_id, band_key) for item_id in members]
+    return shared
 
 
 def duplicate_links(bucket: Sequence[Candidate], threshold: float) -> Iterator[DuplicateLink]:
