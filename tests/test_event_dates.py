@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.event_dates import duration_start, resolve_date, time_before
+from transforms.event_dates import duration_start, resolve_date, time_after, time_before
 
 MONDAY = dt.date(2014, 9, 1)
 
@@ -62,6 +62,15 @@ def test_impossible_day_is_none():
 ])
 def test_time_before(expression, expected):
     assert time_before(expression, dt.date(2016, 3, 27)) == expected
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("three weeks later", (dt.date(2016, 4, 11), "week")),
+    ("two days later", (dt.date(2016, 3, 29), "day")),
+    ("months later", None),  # no count: no date
+])
+def test_time_after(expression, expected):
+    assert time_after(expression, dt.date(2016, 3, 27)) == expected
 
 
 def test_a_count_beyond_the_calendar_names_no_date():

@@ -577,3 +577,119 @@ def test_a_month_and_year_date_the_event_and_a_month_abbreviation_is_no_place(nl
     assert (mention["event_date"], mention["date_precision"]) == (dt.date(2016, 4, 1), "month")
     text = "Last updated at Aug 142016 rebels were battling to take control of second city Aleppo."
     assert "Aug" not in {mention["place"]["name"] for mention in events(nlp, text)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Islamic State fighters recaptured half of Al-Bukamal on Friday.",
+    "The SDF captured parts of Raqqa on Friday.",
+    "Regime forces took control of the southwestern area of Homs on Friday.",
+    "Rebels seized the outskirts of Hawija on Friday.",
+])
+def test_a_control_change_over_part_of_a_place_changes_no_control_of_it(nlp, sentence):
+    assert not [m for m in events(nlp, sentence) if m["event_type"] == "CAPTURE"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "IS controls large parts of Raqqa.",
+    "The besieged Old City of Homs is under rebel control.",
+])
+def test_a_hold_of_part_of_a_place_is_no_hold_of_it(nlp, sentence):
+    assert not events(nlp, sentence)
+
+
+def test_an_offensive_on_part_of_a_place_is_on_the_place(nlp):
+    assert ("OFFENSIVE", "Raqqa", "SDF", "reported") in summary(
+        events(nlp, "The SDF launched an offensive on the outskirts of Raqqa."))
+
+
+def test_an_unnamed_area_in_a_region_is_not_the_regions_city(nlp):
+    mentions = events(nlp, "Regime forces clashed with IS in the eastern countryside of Homs and took control of "
+                           "the area.")
+    assert not [m for m in mentions if m["event_type"] == "CAPTURE"]
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("The SDF took control on Monday of the village of Ameriya.", "Ameriya"),
+    ("Syrian troops took the areas of Qaryatain and Palmyra from IS on Monday.", "Qaryatain"),
+])
+def test_control_on_a_day_and_taking_the_areas_of_places_are_captures(nlp, sentence, place):
+    assert ("CAPTURE", place) in {(m["event_type"], m["place"]["name"]) for m in events(nlp, sentence)}
+
+
+def test_an_event_some_time_later_is_dated_from_the_date_before_it(nlp):
+    mentions = events(nlp, "Islamic State fighters seized Qaryatain on October 1, and Syrian troops retook the "
+                           "town three weeks later.", dt.date(2017, 11, 30))
+    dates = {m["gaining_actor"]: (m["event_date"], m["date_precision"]) for m in mentions}
+    assert dates == {"ISLAMIC_STATE": (dt.date(2017, 10, 1), "day"),
+                     "SYRIAN_GOVERNMENT": (dt.date(2017, 10, 16), "week")}
+
+
+def test_an_aim_written_as_a_gerund_is_hypothetical(nlp):
+    mention = only(events(nlp, "The rebels pursued the overriding objective of capturing Raqqa."))
+    assert mention["certainty"] == "hypothetical"
+
+
+def test_the_latter_is_the_last_actor_named(nlp):
+    mentions = events(nlp, "Clashes broke out between rebels and regime forces, where the latter regained control "
+                           "of Hawija.")
+    assert ("CAPTURE", "Hawija", "SYRIAN_GOVERNMENT", "reported") in summary(mentions)
+
+
+def test_a_comma_ends_a_list_of_backers_without_a_conjunction(nlp):
+    mentions = events(nlp, "After clashes with rebels backed by Islamist militias, the Syrian army backed by "
+                           "Hezbollah took over the town of Qaryatain.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Qaryatain", "SYRIAN_GOVERNMENT")}
+
+
+def test_a_list_after_a_preposition_is_its_object(nlp):
+    mentions = events(nlp, "Government forces advanced against HTS, rebel and Islamist groups, and regained "
+                           "control of Qaryatain.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Qaryatain", "SYRIAN_GOVERNMENT")}
+
+
+def test_a_hold_stated_as_the_outcome_of_fighting_is_a_capture(nlp):
+    assert ("CAPTURE", "Qaryatain", "REBELS", "reported") in summary(
+        events(nlp, "Rebels are in full control of Qaryatain after clashes with regime forces."))
+    assert ("HOLD", "Qaryatain", "REBELS", "reported") in summary(events(nlp, "Rebels control Qaryatain."))
+
+
+def test_these_villages_are_the_villages_listed_before(nlp):
+    mentions = events(nlp, "IS withdrew from the villages of Darwish and Ameriya, where the SDF entered these "
+                           "villages on Monday.")
+    captures = {(m["place"]["name"], m["gaining_actor"]) for m in mentions if m["event_type"] == "CAPTURE"}
+    assert captures == {("Darwish", "SDF"), ("Ameriya", "SDF")}
+
+
+def test_a_pronoun_object_is_the_place_of_the_sentence_before(nlp):
+    mentions = events(nlp, "Regime forces battled the Islamic State in Qaryatain. Regime forces took control of it.")
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"]) for m in mentions} == {
+        ("CAPTURE", "Qaryatain", "SYRIAN_GOVERNMENT")}
+
+
+def test_backers_listed_after_including_stay_backers(nlp):
+    mentions = events(nlp, "Regime forces backed by loyalist militias, including the Iraqi Popular Mobilization "
+                           "Units, managed to capture the city of Qaryatain from the Islamic State.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Qaryatain", "SYRIAN_GOVERNMENT")}
+
+
+def test_a_participle_after_a_comma_and_and_has_the_sentences_subject(nlp):
+    mentions = events(nlp, "Regime forces advanced in the area, fighting Islamist militias, and regaining control "
+                           "of Qaryatain.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Qaryatain", "SYRIAN_GOVERNMENT")}
+
+
+def test_a_gerund_after_after_in_mid_sentence_has_the_sentences_subject(nlp):
+    mentions = events(nlp, "IS fought regime forces near Qaryatain. The regime kept advancing after taking "
+                           "control of Qaryatain.")
+    assert ("CAPTURE", "Qaryatain", "SYRIAN_GOVERNMENT") in {
+        (m["event_type"], m["place"]["name"], m["gaining_actor"]) for m in mentions}
+
+
+def test_a_citys_name_before_its_quarters_noun_describes_the_quarter(nlp):
+    mentions = events(nlp, "The SDF gained full control over the Raqqa city neighborhood of Nazalat Shada.")
+    assert {(m["event_type"], m["place"]["name"]) for m in mentions} == {("CAPTURE", "Nazalat Shada")}
+
+
+def test_taking_over_the_control_of_a_place_is_a_capture(nlp):
+    assert ("CAPTURE", "Qaryatain", "SYRIAN_GOVERNMENT", "reported") in summary(
+        events(nlp, "Regime forces took over the control of Qaryatain on Monday."))

@@ -117,7 +117,7 @@ def test_a_named_spacy_pipeline_is_sourced_with_the_tok2vec_its_ner_listens_to(t
 def place_cues():
     settings = load_config(CONFIG_PATH)["components"]["place_cues"]
     return PlaceCues(settings["cue_words"], settings["articles"], settings["place_nouns"], settings["list_joiners"],
-                     settings["name_prefixes"])
+                     settings["name_prefixes"], settings["name_heads"])
 
 
 def with_ents(text, spans):
@@ -147,6 +147,19 @@ def test_a_name_split_at_its_article_is_one_name():
     assert [e.text for e in doc.ents] == ["Al-Zawrak"]
 
 
+def test_a_names_opening_word_and_its_apostrophes_belong_to_it():
+    doc = place_cues()(with_ents("Rebels took Sheikh Zawrak on Monday.", [(3, 4, "PLACE")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Sheikh Zawrak", "PLACE")]
+    doc = place_cues()(with_ents("Fighting reached Al-Mar'ad on Monday.", [(2, 3, "ORG")]))
+    assert [e.text for e in doc.ents] == ["Al-Mar'ad"]
+    doc = place_cues()(with_ents("Rebels took Tal al-Jumou' and Raqqa's suburbs.", [(2, 6, "PLACE"), (8, 9, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Tal al-Jumou'", "Raqqa"]
+    doc = place_cues()(with_ents("Rebels took 'Zawrak' on Monday.", [(3, 4, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Zawrak"]
+    doc = place_cues()(with_ents("Rebels took Mazra'at Zawrak.", [(3, 4, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Mazra'at Zawrak"]
+
+
 def test_a_person_without_a_place_cue_stays_a_person():
     doc = place_cues()(with_ents("Ahmed Zawrak said the village was calm.", [(0, 2, "PER")]))
     assert [(e.text, e.label_) for e in doc.ents] == [("Ahmed Zawrak", "PER")]
@@ -170,3 +183,9 @@ def test_the_armed_groups_named_keep_a_village_in_their_country(rules_nlp):
 def test_a_month_after_a_preposition_keeps_its_year(rules_nlp):
     doc = rules_nlp("The army retook the city in April 2016 and lost it in June.")
     assert [text for text, _ in ents(doc, "DATE")] == ["April 2016", "June"]
+
+
+def test_a_shared_alias_is_decided_by_where_the_other_actors_fight(rules_nlp):
+    assert ents(rules_nlp("Rebels fought the Islamic State."), "ACTOR") == [
+        ("Rebels", "REBELS"), ("Islamic State", "ISLAMIC_STATE")]
+    assert ents(rules_nlp("Rebels fought on."), "ACTOR") == [("Rebels", None)]

@@ -192,6 +192,15 @@ def time_before(expression: str, day: dt.date) -> tuple[dt.date, str] | None:
     return _units_before(day, *duration)
 
 
+def time_after(expression: str, day: dt.date) -> tuple[dt.date, str] | None:
+    """When an event came the time in `expression` ('three weeks later') after `day`, at that
+    unit's precision; None without a count."""
+    duration = _duration(expression)
+    if duration is None or duration[0] is None:
+        return None
+    return _units_before(day, -duration[0], duration[1])
+
+
 def _duration(expression: str) -> tuple[int | None, str] | None:
     """The (count, unit) of the first duration in `expression`; count None for 'months-long'."""
     for number, unit, plural, long in _DURATION.findall(expression.lower()):

@@ -30,7 +30,7 @@ from spacy.util import filter_spans
 from transforms.actors import load_actor_dictionary
 from transforms.dates import dateline_date
 from transforms.event_dates import (DAY, MONTH, PRECISIONS, UNKNOWN, WEEK, at_precision, duration_start, resolve_date,
-                                   time_before)
+                                   time_after, time_before)
 from transforms.nlp import resolve_place
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
@@ -40,7 +40,7 @@ CAPTURE, WITHDRAWAL, SIEGE, SIEGE_BROKEN, OFFENSIVE, HOLD = (
 REPORTED, CLAIMED, HYPOTHETICAL = "reported", "claimed", "hypothetical"
 AGENT_FIRST, PLACE_FIRST, LOSER_FIRST, NOMINAL, MODIFIER = (
     "agent_first", "place_first", "loser_first", "nominal", "modifier")
-NON_STATE, STATE, ANY = "non_state", "state", "any"
+NON_STATE, STATE, ANY, LAST = "non_state", "state", "any", "last"
 ACTOR, PLACE, DATE = "ACTOR", "PLACE", "DATE"
 COUNTRY_FEATURE = "country"
 NAME_LABELS = frozenset({"PER", "ORG", "MISC"})
@@ -88,6 +88,7 @@ class Rules:
     anaphor_determiners: frozenset
     operation_nouns: frozenset
     vague_objects: frozenset
+    pronoun_objects: frozenset
     quantifiers: frozenset
     modified_nouns: frozenset
     object_determiners: frozenset
@@ -104,6 +105,9 @@ class Rules:
     listing_cues: frozenset
     region_words: frozenset
     organisation_words: frozenset
+    partitive_nouns: frozenset
+    partitive_areas: frozenset
+    partitive_modifiers: frozenset
     hypothetical: tuple[tuple[str, ...], ...]
     factive_before_to: frozenset
     claimed: tuple[tuple[str, ...], ...]
@@ -112,6 +116,8 @@ class Rules:
     modal_window: int
     recent_markers: frozenset
     durative_cues: frozenset
+    outcome_cues: frozenset
+    fighting_words: frozenset
 
 
 def rules_from_data(data: dict) -> Rules:
@@ -149,6 +155,7 @@ def rules_from_data(data: dict) -> Rules:
         anaphor_determiners=frozenset(roles["anaphor_determiners"]),
         operation_nouns=frozenset(roles["operation_nouns"]),
         vague_objects=frozenset(roles["vague_objects"]),
+        pronoun_objects=frozenset(roles["pronoun_objects"]),
         quantifiers=frozenset(roles["quantifiers"]),
         modified_nouns=frozenset(roles["modified_nouns"]),
         object_determiners=frozenset(roles["object_determiners"]),
@@ -165,6 +172,9 @@ def rules_from_data(data: dict) -> Rules:
         listing_cues=frozenset(roles["listing_cues"]),
         region_words=frozenset(roles["region_words"]),
         organisation_words=frozenset(roles["organisation_words"]),
+        partitive_nouns=frozenset(roles["partitive_nouns"]),
+        partitive_areas=frozenset(roles["partitive_areas"]),
+        partitive_modifiers=frozenset(roles["partitive_modifiers"]),
         hypothetical=phrases(certainty["hypothetical"]),
         factive_before_to=frozenset(certainty["factive_before_to"]),
         claimed=phrases(certainty["claimed"]),
@@ -173,6 +183,8 @@ def rules_from_data(data: dict) -> Rules:
         modal_window=int(certainty["modal_window"]),
         recent_markers=frozenset(certainty["recent_markers"]),
         durative_cues=frozenset(certainty["durative"]),
+        outcome_cues=frozenset(certainty["outcome_cues"]),
+        fighting_words=frozenset(certainty["fighting_words"]),
     )
 
 
@@ -259,7 +271,8 @@ class ArticleReader:
         actor_counts = Counter(ent.kb_id_ for ent in doc.ents if ent.label_ == ACTOR and ent.kb_id_
                                and not self.support_only(ent))
         self.main_actor = actor_counts.most_common(1)[0][0] if actor_counts else None
-        places = [ent for ent in doc.ents if self.event_place(ent) and ent.kb_id_ and not self.is_near(ent.start)]
+        places = [ent for ent in doc.ents if self.event_place(ent) and ent.kb_id_ and not self.is_near(ent.start)
+                  and not self.regional(ent.start, ent.end)]
         self.place_counts = Counter(ent.kb_id_ for ent in places)
         self.main_place = next((ent for key, _ in self.place_counts.most_common(1) for ent in places
                                 if ent.kb_id_ == key), None)
@@ -294,11 +307,15 @@ class ArticleReader:
     def describes_place(self, name: Span) -> bool:
         """'the Turkmen town of Amerli', 'the Kurdish villages of X and Y': a name between a
         determiner and a settlement noun with 'of' and a name describes the place named after them
-        (but 'Kasra village of northern Hama' is Kasra, 'the Yarmuk neighbourhood of Raqqa' Yarmuk)."""
+        (but 'Kasra village of northern Hama' is Kasra, 'the Yarmuk neighbourhood of Raqqa' Yarmuk);
+        so does a city's name before its quarter's noun ('the Raqqa city neighbourhood of Nahda')."""
         doc, start, end = self.doc, name.start, name.end
-        return 0 < start and end + 2 < len(doc) and doc[start - 1].lower_ in self.rules.anaphor_determiners \
-            and doc[end].lower_ in self.rules.settlement_nouns and doc[end + 1].lower_ == "of" \
-            and doc[end + 2].is_title
+        if start == 0 or doc[start - 1].lower_ not in self.rules.anaphor_determiners or end >= len(doc) \
+                or doc[end].lower_ not in self.rules.settlement_nouns:
+            return False
+        if end + 1 < len(doc) and doc[end + 1].lower_ in self.rules.anaphor_nouns:
+            end += 1  # 'city neighbourhood'
+        return end + 2 < len(doc) and doc[end + 1].lower_ == "of" and doc[end + 2].is_title
 
     def route_end(self, index: int) -> bool:
         """'the desert road from Palmyra', 'columns advancing from Palmyra': a place named as a
@@ -454,7 +471,7 @@ class ArticleReader:
         for ent in reversed(self.doc.ents):
             if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ in exclude:
                 continue
-            if (ent.kb_id_ in self.non_state) == (kind == NON_STATE) and not self.support_only(ent):
+            if (kind == LAST or (ent.kb_id_ in self.non_state) == (kind == NON_STATE)) and not self.support_only(ent):
                 return ActorRef(ent.kb_id_, tuple(ent._.allies))
         return None
 
@@ -519,15 +536,33 @@ def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
                 positions.update(range(found[0].start, found[0].end))
                 index = found[0].end
                 continue
-            if doc[index].text == "," and not (index + 1 < sentence.end and (
-                    reader.actor_at(index + 1) is not None or doc[index + 1].lower_ in rules.ally_list_words)):
-                break  # a comma ends the list unless another backer follows it
+            if doc[index].text == "," and not _list_goes_on(reader, index + 1, sentence.end):
+                break  # a comma ends the list unless more backers and a conjunction follow it
             if doc[index].lower_ not in rules.ally_list_words and doc[index].text != "," \
                     and not doc[index].lower_.endswith("-led"):
                 break
             index += 1
         index = max(index, cue_end + 1)
     return positions
+
+
+def _list_goes_on(reader: ArticleReader, index: int, end: int) -> bool:
+    """'backed by militias, Russian forces and Hezbollah', 'backed by militias, including the PMU':
+    the backers after a comma go on to a conjunction or a listing word ('backed by Russian jets, the
+    army took' names no more backers)."""
+    doc, rules = reader.doc, reader.rules
+    while index < end:
+        if doc[index].lower_ in rules.conjunctions or doc[index].lower_ in rules.listing_cues:
+            return True
+        found = reader.actor_at(index)
+        if found is not None:
+            index = found[0].end
+            continue
+        if doc[index].lower_ not in rules.ally_list_words and doc[index].text != "," \
+                and not doc[index].lower_.endswith("-led"):
+            return False
+        index += 1
+    return False
 
 
 class SentenceReader:
@@ -548,7 +583,8 @@ class SentenceReader:
             rule = self.rules.rules[int(span.label_)]
             if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after:
                 continue
-            kind = HOLD if self._durative(rule, span) else CAPTURE if self._achieved(rule, span) else rule.type
+            kind = HOLD if self._durative(rule, span) else CAPTURE if self._achieved(rule, span) \
+                or self._outcome(rule, span) else rule.type
             triggers.append(Trigger(rule, span.start, span.end, kind))
         return triggers
 
@@ -562,6 +598,21 @@ class SentenceReader:
         start = self.clause_start(Trigger(rule, span.start, span.end))
         return any(doc[index].lower_ in self.rules.factive_before_to and doc[index + 1].lower_ == "to"
                    for index in range(start, span.start - 1))
+
+    def _outcome(self, rule: Rule, span: Span) -> bool:
+        """'SDF forces control Kasra after clashes with IS': a hold the clause states as the outcome
+        of fighting is a change of control."""
+        if rule.type != HOLD or rule.frame != AGENT_FIRST:
+            return False
+        doc = self.doc
+        for index in range(span.end, self.sentence.end - 1):
+            word = doc[index].lower_
+            if word in self.rules.clause_ends - self.rules.outcome_cues or doc[index].text in (",", ";"):
+                return False
+            if word in self.rules.outcome_cues:
+                following = {token.lower_ for token in doc[index + 1:min(index + 4, self.sentence.end)]}
+                return bool(following & self.rules.fighting_words)
+        return False
 
     def _durative(self, rule: Rule, span: Span) -> bool:
         """'controlled the city for three years', 'had long controlled': a state, not an act."""
@@ -653,6 +704,17 @@ class SentenceReader:
                 return PlaceRef(place.name, place.place, index)
             position = end
         return None
+
+    def previous_antecedent(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
+        """'battled IS in the Tadmor silos area. Regime forces took control of it.': a pronoun its
+        own sentence names no place for is the place the sentence before names first (no region)."""
+        before = [sentence for sentence in self.reader.sentences if sentence.end <= self.sentence.start]
+        pronoun = any(self.doc[index].lower_ in self.rules.pronoun_objects
+                      for index in range(trigger.start, min(vague_end, self.sentence.end)))
+        if not before or not pronoun:
+            return None
+        found = SentenceReader(self.reader, before[-1]).antecedent(before[-1].end)
+        return PlaceRef(found.name, found.place, trigger.start) if found is not None else None
 
     def vague_object(self, trigger: Trigger) -> int | None:
         """Where the trigger's object ends when it is missing or names no place ('established
@@ -769,6 +831,8 @@ class SentenceReader:
             word = self.doc[index].lower_
             place = self._place_at(index)
             if place is not None:
+                if self.partitive(trigger, index):
+                    return []
                 return self._coordinated(place, index, 1, limit)
             if word in rules.clause_ends or (word in rules.prepositions and word not in trigger.rule.objects) \
                     or self.doc[index].is_space:
@@ -777,6 +841,22 @@ class SentenceReader:
             index = found[0].end if found is not None else index + 1
             steps += 1
         return []
+
+    def partitive(self, trigger: Trigger, index: int) -> bool:
+        """'half of Al-Bukamal', 'parts of the city', 'the Old City of Homs': the place at token
+        `index` is named as the whole a part of which changed hands or is held, which says nothing
+        of who controls the whole (an offensive or siege on part of it is on it)."""
+        doc, rules = self.doc, self.rules
+        if trigger.type not in (CAPTURE, SIEGE_BROKEN, WITHDRAWAL, HOLD):
+            return False
+        before = index - 1
+        while before > self.sentence.start and doc[before].lower_ in rules.object_determiners:
+            before -= 1
+        if before - 1 < self.sentence.start or doc[before].lower_ != "of":
+            return False
+        noun, modifier = doc[before - 1].lower_, doc[before - 2].lower_ if before - 2 >= self.sentence.start else ""
+        return noun in rules.partitive_nouns or noun in rules.partitive_areas and (
+            modifier in rules.partitive_modifiers or modifier in rules.compass_words)
 
     def places_listed(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
         """'took control of 20 villages in northern Hama, including Kasra and Jdideh': the places
@@ -799,7 +879,7 @@ class SentenceReader:
             return []
         ent = self.reader.ents_at.get(index)
         place = self._place_at(ent.start if ent is not None else index)
-        if place is None:
+        if place is None or self.partitive(trigger, place.start):
             return []
         return self._coordinated(place, place.start, -1, limit)
 
@@ -821,7 +901,8 @@ class SentenceReader:
     def object_of_preposition(self, ent: Span) -> bool:
         """'clashed with HTS and rebel and Islamist factions': an actor joined by conjunctions to
         the object of a preposition is its object too (a comma alone may end the phrase: 'After
-        clashes with IS, regime forces took')."""
+        clashes with IS, regime forces took'; one in a list does not: 'against HTS, rebel and
+        Islamist groups')."""
         doc, start = self.doc, self.sentence.start
         index = ent.start
         while index > start:
@@ -830,7 +911,9 @@ class SentenceReader:
             before = index - 1
             while before >= start and doc[before].lower_ in self.rules.coordination_words:
                 before -= 1
-            joined = any(doc[gap].lower_ in self.rules.conjunctions for gap in range(before + 1, index))
+            gap = {doc[word].lower_ for word in range(before + 1, index)}
+            joined = bool(gap & self.rules.conjunctions) or (
+                "," in gap and _list_goes_on(self.reader, ent.end, self.sentence.end))  # 'with HTS, rebel and ...'
             found = self.reader.actor_at(before) if start <= before and joined else None
             if found is None:
                 return False
@@ -1029,9 +1112,23 @@ class SentenceReader:
                         and not (ent.start < outside.stop and ent.end > outside.start)),
                        key=lambda ent: min(abs(ent.start - start), abs(ent.end - end)))
         for ent in dates:
+            if ent[-1].lower_ == "later":
+                return self._later_than(ent, published)
             resolved = resolve_date(self._date_text(ent), published)
             if resolved is not None and resolved[0] <= published + dt.timedelta(days=1):
                 return self._range_start(ent, resolved)
+        return None
+
+    def _later_than(self, later: Span, published: dt.date) -> tuple[dt.date, str] | None:
+        """'took the town on October 1 ... retook it three weeks later': that long after the date
+        named last before the expression in its sentence (known no more precisely than it); None
+        when none is named, as the event is then not of any date the sentence names."""
+        for ent in sorted((ent for ent in self.sentence.ents if ent.label_ == DATE and ent.end <= later.start),
+                          key=lambda ent: -ent.start):
+            anchor = resolve_date(self._date_text(ent), published)
+            found = time_after(later.text, anchor[0]) if anchor is not None else None
+            if found is not None and found[0] <= published + dt.timedelta(days=1):
+                return _no_finer(found, anchor[1])
         return None
 
     def _range_start(self, ent: Span, resolved: tuple[dt.date, str]) -> tuple[dt.date, str]:
@@ -1077,7 +1174,8 @@ class SentenceReader:
         changes = frame == AGENT_FIRST and trigger.type in (CAPTURE, SIEGE_BROKEN)
         vague_end = self.vague_object(trigger) if changes else None
         if vague_end is not None and not self.places_listed(trigger, next_start):
-            place = self.place_in(vague_end, next_start) or self.antecedent(trigger.start)
+            place = self.place_in(vague_end, next_start) or self.antecedent(trigger.start) \
+                or self.previous_antecedent(trigger, vague_end)
             trigger.places = self.listed_antecedents(trigger, vague_end) or (
                 [place] if place is not None else trigger.places)
         if frame == NOMINAL:
@@ -1116,13 +1214,20 @@ class SentenceReader:
         """Who acts: the nearest actor before the trigger; for verbs joined by 'and' ('took X and
         entered Y') or an aim ('launched an offensive to retake') the previous trigger's; else a
         generic noun's referent, else the previous sentences' subject. A participle after a comma
-        ('X battled Y in Z, taking it over') has the sentence's subject."""
-        participle = trigger.start > self.sentence.start and self.doc[trigger.start - 1].text == "," \
-            and self.doc[trigger.start].lower_.endswith("ing")
+        ('X battled Y in Z, taking it over', '..., and regaining', 'X advanced after taking Z') has the
+        sentence's subject."""
+        doc, head = self.doc, trigger.start
+        if doc[head].lower_ in self.rules.conjunctions and head + 1 < trigger.end:
+            head += 1  # a trigger that opens with its 'and'
+        before = head - 1
+        if before > self.sentence.start and doc[before].lower_ in self.rules.conjunctions:
+            before -= 1  # 'advanced in al-Marj, fighting X, and regaining control of Y'
+        participle = before >= self.sentence.start and doc[head].lower_.endswith("ing") and (
+            doc[before].text == "," or before > self.sentence.start and doc[before].lower_ in self.rules.fronting_words)
         found = self.sentence_subject(trigger) if participle else self.fronted_subject(trigger)
         found = found or self.actor_before(trigger, left_limit)
         generic_at = next((index for index in range(trigger.start - 1, max(left_limit, trigger.start - 6) - 1, -1)
-                           if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE)
+                           if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE, LAST)
                            and not self.reader._after_preposition(index)), None)
         if found is not None and (generic_at is None or found[0].end > generic_at):
             ent, actor = found

@@ -232,11 +232,23 @@ class GazetteerPlaces:
         return doc
 
 
+_APOSTROPHES = ("'", "’")
+
+
+def _unapostrophed(text: str) -> str:
+    return text.replace("'", "").replace("’", "")
+
+
+def _title_like(token) -> bool:
+    """A capitalised word, also one with a transliterated 'ayn inside ('Wa'er', 'Mazra'at')."""
+    return token.is_title or (token.text[:1].isupper() and _unapostrophed(token.text).istitle())
+
+
 @Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": [], "place_nouns": [],
-                                                       "list_joiners": [], "name_prefixes": []})
+                                                       "list_joiners": [], "name_prefixes": [], "name_heads": []})
 def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str], place_nouns: list[str],
-                    list_joiners: list[str], name_prefixes: list[str]):
-    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes)
+                    list_joiners: list[str], name_prefixes: list[str], name_heads: list[str]):
+    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes, name_heads)
 
 
 class PlaceCues:
@@ -251,15 +263,19 @@ class PlaceCues:
       opens with a word Arabic place names open with ('Tell Shihab', 'Kafr Nabudah', 'Jabal Zawiya').
     - After a weaker cue ('towards Tikrit', 'cities of Mosul and Tikrit') such a name is a place
       only if the gazetteer knows it in the article's countries.
+    - A transliterated 'ayn is an apostrophe inside or after a word ('Al-Wa'er', 'Tal al-Jumou''),
+      and a name's opening word ('Sheikh Maqsood', 'Mazra'at Tishrin') is often left out by the
+      model: both belong to the name.
     """
 
     def __init__(self, cue_words: Iterable[str], articles: Iterable[str], place_nouns: Iterable[str] = (),
-                 list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = ()):
+                 list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = (), name_heads: Iterable[str] = ()):
         self.cue_words = frozenset(cue_words)
         self.articles = frozenset(articles)
         self.place_nouns = frozenset(place_nouns)
         self.list_joiners = frozenset(list_joiners)
         self.name_prefixes = frozenset(name_prefixes)
+        self.name_heads = self.name_prefixes | frozenset(name_heads)
 
     def _shaped_like_place(self, doc: Doc, start: int, end: int) -> bool:
         """'Madiq Castle', 'Tell Shihab': a name of several words whose own words say it is a place."""
@@ -273,7 +289,7 @@ class PlaceCues:
                 and not doc[end].whitespace_:
             end += 1
         if end < len(doc) and doc[end].text in "-–" and not doc[end].whitespace_ and end + 1 < len(doc) \
-                and doc[end + 1].is_title and (end == 0 or not doc[end - 1].whitespace_):
+                and _title_like(doc[end + 1]) and (end == 0 or not doc[end - 1].whitespace_):
             return end + 2
         return index
 
@@ -287,6 +303,13 @@ class PlaceCues:
             if joined == end:
                 break
             end = joined
+        if end < len(doc) and doc[end].text in _APOSTROPHES and not doc[end - 1].whitespace_ \
+                and (end + 1 == len(doc) or doc[end].whitespace_ or doc[end + 1].is_punct) \
+                and not (start > 0 and doc[start - 1].text in _APOSTROPHES):
+            end += 1  # 'Tal al-Jumou'' (not 'Raqqa's', not a quoted name: ''Zellin'')
+        while start >= 1 and doc[start - 1].ent_type_ == "" and _title_like(doc[start - 1]) \
+                and _unapostrophed(doc[start - 1].lower_) in self.name_heads:
+            start -= 1
         if (start >= 2 and doc[start - 1].text in "-–" and doc[start - 2].lower_ in self.articles
                 and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_):
             start -= 2
@@ -299,7 +322,7 @@ class PlaceCues:
     def _title_run(self, doc: Doc, index: int) -> int:
         """The end of the run of capitalised words starting at `index` that no entity covers."""
         end = index
-        while end < len(doc) and end - index < 4 and doc[end].ent_type_ == "" and doc[end].is_title \
+        while end < len(doc) and end - index < 4 and doc[end].ent_type_ == "" and _title_like(doc[end]) \
                 and not doc[end].is_stop:
             end = self._joined_at(doc, end + 1)
         return end
@@ -406,19 +429,27 @@ def make_actor_linker(nlp: Language, name: str):
 
 class ActorLinker:
     """Give ACTOR spans their group id and allies, deciding shared aliases ('Kurdish forces',
-    'security forces') by the article's countries."""
+    'security forces') by the article's countries, else by where its other actors fight."""
 
     def __init__(self):
         self.dictionary = load_actor_dictionary()
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
+        actors = [ent for ent in ents if ent.label_ == ACTOR]
+        mentions = {ent.start: self.dictionary.resolve(ent.text, doc._.countries) for ent in actors}
+        # an alias the article's places cannot decide ('rebels', with no place known) is decided by
+        # where the other actors it names fight ('rebels' beside the Islamic State are Syrian)
+        fought_in = Counter(country for mention in mentions.values() if mention is not None and mention.group
+                            for country in self.dictionary.groups[mention.group].countries)
+        hints = tuple(doc._.countries) + tuple(country for country, _ in fought_in.most_common())
         linked = {}
-        for ent in ents:
-            if ent.label_ == ACTOR:
-                mention = self.dictionary.resolve(ent.text, doc._.countries)
-                linked[ent.start] = _relabelled(ent, ACTOR, mention.group if mention else None)
-                linked[ent.start]._.allies = mention.allies if mention else ()
+        for ent in actors:
+            mention = mentions[ent.start]
+            if mention is not None and mention.group is None and hints != tuple(doc._.countries):
+                mention = self.dictionary.resolve(ent.text, hints)
+            linked[ent.start] = _relabelled(ent, ACTOR, mention.group if mention else None)
+            linked[ent.start]._.allies = mention.allies if mention else ()
         _replace_ents(doc, ents, linked)
         return doc
 
