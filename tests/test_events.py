@@ -597,6 +597,14 @@ def test_a_hold_of_part_of_a_place_is_no_hold_of_it(nlp, sentence):
     assert not events(nlp, sentence)
 
 
+@pytest.mark.parametrize("sentence, place, gaining", [
+    ("Ukrainian forces entered the southern city of Kherson on Friday.", "Kherson", "UKRAINE_GOVERNMENT"),
+    ("Iraqi troops retook the central city of Tikrit on Tuesday.", "Tikrit", "IRAQI_GOVERNMENT"),
+])
+def test_a_city_named_with_its_direction_is_the_whole_city(nlp, sentence, place, gaining):
+    assert ("CAPTURE", place, gaining, "reported") in summary(events(nlp, sentence))
+
+
 def test_an_offensive_on_part_of_a_place_is_on_the_place(nlp):
     assert ("OFFENSIVE", "Raqqa", "SDF", "reported") in summary(
         events(nlp, "The SDF launched an offensive on the outskirts of Raqqa."))

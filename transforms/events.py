@@ -108,6 +108,7 @@ class Rules:
     partitive_nouns: frozenset
     partitive_areas: frozenset
     partitive_modifiers: frozenset
+    partitive_city_modifiers: frozenset
     hypothetical: tuple[tuple[str, ...], ...]
     factive_before_to: frozenset
     claimed: tuple[tuple[str, ...], ...]
@@ -175,6 +176,7 @@ def rules_from_data(data: dict) -> Rules:
         partitive_nouns=frozenset(roles["partitive_nouns"]),
         partitive_areas=frozenset(roles["partitive_areas"]),
         partitive_modifiers=frozenset(roles["partitive_modifiers"]),
+        partitive_city_modifiers=frozenset(roles["partitive_city_modifiers"]),
         hypothetical=phrases(certainty["hypothetical"]),
         factive_before_to=frozenset(certainty["factive_before_to"]),
         claimed=phrases(certainty["claimed"]),
@@ -855,6 +857,8 @@ class SentenceReader:
         if before - 1 < self.sentence.start or doc[before].lower_ != "of":
             return False
         noun, modifier = doc[before - 1].lower_, doc[before - 2].lower_ if before - 2 >= self.sentence.start else ""
+        if noun == "city":
+            return modifier in rules.partitive_city_modifiers
         return noun in rules.partitive_nouns or noun in rules.partitive_areas and (
             modifier in rules.partitive_modifiers or modifier in rules.compass_words)
 
