@@ -11,6 +11,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from transforms import progress
 from transforms.events import extract_events
 from transforms.nlp import entities_of, get_nlp
 from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, count_reason, dead_letter
@@ -35,6 +36,7 @@ class _ReadArticles(beam.DoFn):
         # NER throughput inside the pipeline (tokens / pipe time, per worker core)
         self.tokens = Metrics.counter(self.stage, "tokens")
         self.pipe_ms = Metrics.counter(self.stage, "pipe_milliseconds")
+        self.progress_seconds = progress.configured_seconds()
 
     def setup(self):
         self.nlp = get_nlp(self.spacy_model)
@@ -49,6 +51,7 @@ class _ReadArticles(beam.DoFn):
             self.pipe_ms.inc(round((time.perf_counter() - started) * 1000))
             self.tokens.inc(sum(len(doc) for doc in docs))
         for article, doc in zip(batch, docs):
+            progress.count(self.stage, self.progress_seconds)
             yield from self._read(article, doc)
 
     def _read(self, article, doc):
