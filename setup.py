@@ -37,6 +37,7 @@ setup(
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "avro>=1.11", "pandas>=2.2,<2.4", "pyspark==3.5.7"],
         "gcp": ["apache-beam[gcp]==2.77.0"],
+        "bench": ["psutil>=5.9"],
     },
     entry_points={"console_scripts": ["conflict-control=pipeline.main:main"]},
 )
