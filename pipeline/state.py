@@ -132,6 +132,8 @@ def plan_run(output: str, inputs: list[str], state: str | None = None, batch_id:
     starts from the snapshot before it, so that it counts its articles once; a re-run of an older batch
     is refused, since later batches were built on it.
     """
+    if batch_id and not state:
+        raise StateError("--batch_id names a batch of incremental runs: give --state DIR too")
     recover(output)
     batch_id = check_batch_id(batch_id) if batch_id else (batch_id_of(inputs) if state else None)
     staging = _join(output, STAGING, batch_id or "run")

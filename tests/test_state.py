@@ -117,3 +117,8 @@ def test_an_incremental_run_replaces_only_its_own_article_files(tmp_path):
     assert state._owned(plan, "articles", "part-day2-00000-of-00001.avro")
     assert not state._owned(plan, "articles", "part-day1-00000-of-00001.avro")
     assert state._owned(plan, "control", "part-00000-of-00001.avro")
+
+
+def test_a_batch_id_without_a_state_folder_is_refused(tmp_path):
+    with pytest.raises(state.StateError, match="give --state"):
+        state.plan_run(str(tmp_path / "out"), [str(tmp_path)], state=None, batch_id="day1")
