@@ -52,6 +52,7 @@ class RunPlan:
     state: str | None = None
     prior_snapshot: str | None = None  # folder of the state the run starts from (None: the first run)
     next_snapshot: str | None = None  # folder the run writes its state into
+    next_latest: dict | None = None  # the state's LATEST pointer once the run is committed
 
     @property
     def incremental(self) -> bool:
@@ -105,9 +106,10 @@ def _delete(paths: list[str]) -> None:
         FileSystems.delete(existing)
 
 
-def latest_state(state: str) -> dict | None:
-    """The state's LATEST pointer: {'snapshot', 'batch_id', 'parent'}, or None before the first run."""
-    return _read_json(_join(state, LATEST))
+def latest_state(state: str) -> dict:
+    """The state's LATEST pointer: {'snapshot', 'batch_id', 'parent', 'history'} (all empty before the
+    first run)."""
+    return _read_json(_join(state, LATEST)) or {"snapshot": None, "batch_id": None, "parent": None, "history": []}
 
 
 def recover(output: str) -> list[str]:
@@ -139,23 +141,19 @@ def plan_run(output: str, inputs: list[str], state: str | None = None, batch_id:
     staging = _join(output, STAGING, batch_id or "run")
     if state is None:
         return RunPlan(output=output, staging=staging, batch_id=batch_id)
-    latest = latest_state(state) or {"snapshot": None, "batch_id": None, "parent": None, "history": []}
-    prior = latest["snapshot"]
-    if latest["batch_id"] == batch_id:
-        prior = latest["parent"]
-    elif batch_id in latest["history"]:
+    latest = latest_state(state)
+    rerun = latest["batch_id"] == batch_id
+    if not rerun and batch_id in latest["history"]:
         raise StateError(f"batch {batch_id} was followed by later runs in {state}: re-run from it by running "
                          f"those batches again in order with a fresh --state, or give this run a new --batch_id")
-    next_snapshot = f"{len(_history_after(latest, batch_id)):06d}-{batch_id}-{uuid.uuid4().hex[:8]}"
+    prior = latest["parent"] if rerun else latest["snapshot"]
+    history = (latest["history"][:-1] if rerun else latest["history"]) + [batch_id]
+    next_snapshot = f"{len(history):06d}-{batch_id}-{uuid.uuid4().hex[:8]}"
     return RunPlan(output=output, staging=staging, batch_id=batch_id, state=state,
                    prior_snapshot=_join(state, prior) if prior else None,
-                   next_snapshot=_join(state, next_snapshot))
-
-
-def _history_after(latest: dict, batch_id: str) -> list[str]:
-    """The batch ids the state will have seen after this run (a re-run replaces the last one)."""
-    history = latest["history"][:-1] if latest["batch_id"] == batch_id else latest["history"]
-    return history + [batch_id]
+                   next_snapshot=_join(state, next_snapshot),
+                   next_latest={"snapshot": next_snapshot, "batch_id": batch_id, "parent": prior,
+                                "history": history})
 
 
 def _owned(plan: RunPlan, kind: str, name: str) -> bool:
@@ -178,12 +176,7 @@ def commit(plan: RunPlan, summary_json: str) -> str:
     record = {"moves": moves, "deletes": replaced, "staging": plan.staging, "summary": summary_json,
               "summary_path": _join(plan.output, SUMMARY_FILE), "state": None}
     if plan.incremental:
-        latest = latest_state(plan.state) or {"snapshot": None, "batch_id": None, "parent": None, "history": []}
-        rerun = latest["batch_id"] == plan.batch_id
-        record["state"] = {"root": plan.state, "latest": {
-            "snapshot": plan.next_snapshot.rsplit("/", 1)[1], "batch_id": plan.batch_id,
-            "parent": latest["parent"] if rerun else latest["snapshot"],
-            "history": _history_after(latest, plan.batch_id)}}
+        record["state"] = {"root": plan.state, "latest": plan.next_latest}
     write_json_atomically(_join(plan.staging, COMMIT_FILE), record)
     apply_commit(record)
     return record["summary_path"]
