@@ -33,6 +33,8 @@ MONDAY = dt.date(2014, 9, 1)
     ("Aug. 8", (dt.date(2014, 8, 8), "day")),
     ("December 3", (dt.date(2013, 12, 3), "day")),
     ("August 21st", (dt.date(2014, 8, 21), "day")),  # an ordinal day
+    ("the 9th of August", (dt.date(2014, 8, 9), "day")),
+    ("30th of May 2013", (dt.date(2013, 5, 30), "day")),
     ("since 2011", (dt.date(2011, 1, 1), "year")),
     ("17/06/2018", (dt.date(2018, 6, 17), "day")),
 ])

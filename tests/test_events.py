@@ -701,3 +701,98 @@ def test_a_citys_name_before_its_quarters_noun_describes_the_quarter(nlp):
 def test_taking_over_the_control_of_a_place_is_a_capture(nlp):
     assert ("CAPTURE", "Qaryatain", "SYRIAN_GOVERNMENT", "reported") in summary(
         events(nlp, "Regime forces took over the control of Qaryatain on Monday."))
+
+
+def test_a_generic_noun_inside_a_backers_name_is_no_subject(nlp):
+    mentions = events(nlp, "The Syrian army supported by pro-regime militias controlled the village of Zawrak.")
+    assert summary(mentions) == {("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_backers_joined_by_and_or_and_air_cover_are_backers(nlp):
+    mentions = events(nlp, "Regime forces, supported by regime and/or Russian airstrikes, regained control of the "
+                           "village of Zawrak.")
+    assert summary(mentions) == {("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+    mentions = events(nlp, "The Syrian army, under the cover of Russian and Syrian airstrikes, managed to control "
+                           "the village of Zawrak.")
+    assert summary(mentions) == {("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_named_backers_of_several_capitalised_words_stay_backers(nlp):
+    mentions = events(nlp, "The SDF, supported by the Syrian Elite Forces, US Special Forces, and coalition "
+                           "warplanes, took the village of Zawrak from IS.")
+    assert summary(mentions) == {("CAPTURE", "Zawrak", "SDF", "reported")}
+
+
+def test_a_participle_after_a_comma_and_an_adverb_has_the_sentences_subject(nlp):
+    mentions = events(nlp, "Regime forces battled the Islamic State in the village of Zawrak, eventually taking it "
+                           "over.")
+    assert ("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported") in summary(mentions)
+
+
+def test_present_tense_establishes_control_is_a_capture(nlp):
+    mentions = events(nlp, "The Syrian army establishes full control of the village of Zawrak.")
+    assert summary(mentions) == {("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_an_advancement_and_taking_control_is_one_capture(nlp):
+    mentions = events(nlp, "Regime forces made a new advancement and took control of the village of Zawrak.")
+    assert summary(mentions) == {("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_pronoun_stands_for_the_place_the_sentence_before_names_after_in_the(nlp):
+    mentions = events(nlp, "Amid heavy shelling, regime forces fought the Islamic State in the Tadmor silos area. "
+                           "Regime forces took control of it.")
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"]) for m in mentions} == {
+        ("CAPTURE", "Tadmor", "SYRIAN_GOVERNMENT")}
+
+
+def test_arabic_abbreviations_of_armed_groups(nlp):
+    assert summary(events(nlp, "QDW captured the village of Zawrak.")) == {
+        ("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+    assert summary(events(nlp, "Maghawir al-Thawra captured the village of Zawrak.")) == {
+        ("CAPTURE", "Zawrak", "REBELS", "reported")}
+
+
+def test_a_place_lost_to_nobody_named_goes_to_the_one_adversary_named(nlp):
+    mentions = events(nlp, "Hayat Tahrir al-Sham fought Ahrar al-Sham in the village of Zawrak, losing control of it.")
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"], m["losing_actor"]) for m in mentions} == {
+        ("CAPTURE", "Zawrak", "REBELS", "NUSRA_HTS")}
+    assert not events(nlp, "Hayat Tahrir al-Sham lost control of the village of Zawrak.")
+
+
+def test_a_date_between_the_verb_and_its_place_is_skipped(nlp):
+    mentions = events(nlp, "The regime recaptured on the 9th of February the village of Zawrak from the Islamic "
+                           "State.", dt.date(2017, 2, 12))
+    mention = only(mentions)
+    assert (mention["place"]["name"], mention["gaining_actor"]) == ("Zawrak", "SYRIAN_GOVERNMENT")
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2017, 2, 9), "day")
+
+
+def test_actors_listed_after_a_preposition_with_an_adjective_stay_its_objects(nlp):
+    mentions = events(nlp, "Following clashes with Hayat Tahrir al-Sham and Islamist and rebel factions, regime "
+                           "forces and National Defense Forces fighters captured the village of Zawrak.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Zawrak", "SYRIAN_GOVERNMENT")}
+
+
+def test_in_addition_to_a_verb_reports_it(nlp):
+    mentions = events(nlp, "The Syrian army managed to restore control over the village of Zawrak in addition to "
+                           "recapture the village of Marfa.")
+    assert {(m["place"]["name"], m["certainty"]) for m in mentions} == {("Zawrak", "reported"), ("Marfa", "reported")}
+
+
+def test_the_actor_after_with_does_what_having_says(nlp):
+    mentions = events(nlp, "The Islamic State was beaten back on several fronts, with Iraqi forces aided by "
+                           "coalition airstrikes having retaken the city of Fallujah.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Fallujah", "IRAQI_GOVERNMENT")}
+
+
+def test_a_country_in_a_list_of_places_after_a_preposition_is_no_actor(nlp):
+    mentions = events(nlp, "The Islamic State linked up its gains across Syria and Iraq, where it seized the "
+                           "northern city of Mosul in June.", dt.date(2014, 8, 1))
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Mosul", "ISLAMIC_STATE")}
+
+
+def test_a_perfect_participle_is_not_dated_to_the_publication_day(nlp):
+    mention = only(events(nlp, "The Islamic State has been beaten back, with Iraqi forces having retaken the city "
+                               "of Fallujah."))
+    assert (mention["place"]["name"], mention["date_precision"]) == ("Fallujah", "unknown")

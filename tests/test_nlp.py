@@ -117,7 +117,7 @@ def test_a_named_spacy_pipeline_is_sourced_with_the_tok2vec_its_ner_listens_to(t
 def place_cues():
     settings = load_config(CONFIG_PATH)["components"]["place_cues"]
     return PlaceCues(settings["cue_words"], settings["articles"], settings["place_nouns"], settings["list_joiners"],
-                     settings["name_prefixes"], settings["name_heads"])
+                     settings["name_prefixes"], settings["name_heads"], settings["spaced_articles"])
 
 
 def with_ents(text, spans):
@@ -189,3 +189,19 @@ def test_a_shared_alias_is_decided_by_where_the_other_actors_fight(rules_nlp):
     assert ents(rules_nlp("Rebels fought the Islamic State."), "ACTOR") == [
         ("Rebels", "REBELS"), ("Islamic State", "ISLAMIC_STATE")]
     assert ents(rules_nlp("Rebels fought on."), "ACTOR") == [("Rebels", None)]
+
+
+def test_a_name_split_at_an_article_written_as_a_word_is_one_name():
+    doc = place_cues()(with_ents("Rebels took Jazrat al Zawrak village.", [(2, 3, "PER"), (4, 5, "PLACE")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Jazrat al Zawrak", "PLACE")]
+    doc = place_cues()(with_ents("Rebels took Zawrak as Marfa burned.", [(2, 3, "PLACE"), (4, 5, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Zawrak", "Marfa"]  # 'as' is English as well as an article
+
+
+def test_a_village_resolves_in_the_governorate_the_article_names(rules_nlp):
+    alone = rules_nlp("SDF fighters entered Ras al-Ain village.")
+    found = [ent._.place for ent in alone.ents if ent.label_ == "PLACE"]
+    assert found and found[0] is not None and found[0].admin1 == "01"  # the Hasakah town
+    in_hama = rules_nlp("Regime forces entered Ras al-Ain village in the countryside of Hama.")
+    places = {ent.text: ent._.place for ent in in_hama.ents if ent.label_ == "PLACE"}
+    assert places["Hama"] is not None and places["Ras al-Ain"] is None  # no namesake across the country

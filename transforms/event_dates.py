@@ -36,8 +36,10 @@ _TOKEN = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|[a-z]+|\d+")
 def _words(expression: str) -> list[str]:
     expression = _ORDINAL.sub(r"\1", expression.lower().replace("’s", "").replace("'s", ""))
     words = _TOKEN.findall(expression)
-    while words and words[0] in _CONTEXT_WORDS and len(words) > 1:
+    while words and (words[0] in _CONTEXT_WORDS or words[0] == "the") and len(words) > 1:
         words.pop(0)
+    # 'the 9th of February' reads as '9 February'
+    words = [word for number, word in enumerate(words) if not (word == "of" and number and words[number - 1].isdigit())]
     return [word for word in words if word not in _DAY_PARTS or len(words) == 1]
 
 

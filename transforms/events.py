@@ -61,10 +61,40 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """Word sequences ('backed by', 'with the support of') looked up by their last word: the rules
+    ask whether one ends before nearly every token, which is then one dict lookup."""
+    by_last_word: dict
+
+    @classmethod
+    def of(cls, entries) -> "Phrases":
+        by_last_word = {}
+        for entry in entries:
+            phrase = tuple(word.lower() for word in entry)
+            by_last_word.setdefault(phrase[-1], []).append(phrase)
+        return cls({word: tuple(phrases) for word, phrases in by_last_word.items()})
+
+    def ends_before(self, words: list[str], index: int, lower_bound: int) -> bool:
+        """Whether one of the phrases ends right before `words[index]` (and begins no earlier than
+        `lower_bound`); `words`: the doc's tokens in lower case."""
+        if index <= lower_bound:
+            return False
+        for phrase in self.by_last_word.get(words[index - 1], ()):
+            begin = index - len(phrase)
+            if begin >= lower_bound and tuple(words[begin:index]) == phrase:
+                return True
+        return False
+
+    def within(self, words: list[str], start: int, end: int) -> bool:
+        """Whether one of the phrases lies within `words[start:end]`."""
+        return any(self.ends_before(words, index, start) for index in range(start + 1, end + 1))
+
+
+@dataclass(frozen=True)
 class Rules:
     rules: tuple[Rule, ...]
     patterns: tuple[list, ...]
-    ally_cues: tuple[tuple[str, ...], ...]
+    ally_cues: Phrases
     ally_list_words: frozenset
     losing_cues: frozenset
     generic_actors: dict
@@ -109,10 +139,10 @@ class Rules:
     partitive_areas: frozenset
     partitive_modifiers: frozenset
     partitive_city_modifiers: frozenset
-    hypothetical: tuple[tuple[str, ...], ...]
+    hypothetical: Phrases
     factive_before_to: frozenset
-    claimed: tuple[tuple[str, ...], ...]
-    negation: tuple[tuple[str, ...], ...]
+    claimed: Phrases
+    negation: Phrases
     negation_window: int
     modal_window: int
     recent_markers: frozenset
@@ -124,7 +154,6 @@ class Rules:
 def rules_from_data(data: dict) -> Rules:
     """Rules from the parsed YAML structure (see resources/event_rules.yaml)."""
     roles, certainty = data["roles"], data["certainty"]
-    phrases = lambda entries: tuple(tuple(word.lower() for word in entry) for entry in entries)  # noqa: E731
     return Rules(
         rules=tuple(Rule(spec["type"], spec["frame"], spec.get("passive", True), spec.get("by", "gaining"),
                          spec.get("needs_actor", False), frozenset(spec.get("not_after", ())),
@@ -132,7 +161,7 @@ def rules_from_data(data: dict) -> Rules:
                          spec.get("durative", False))
                     for spec in data["rules"]),
         patterns=tuple(spec["patterns"] for spec in data["rules"]),
-        ally_cues=phrases(roles["ally_cues"]),
+        ally_cues=Phrases.of(roles["ally_cues"]),
         ally_list_words=frozenset(roles["ally_list_words"]),
         losing_cues=frozenset(roles["losing_cues"]),
         generic_actors=dict(roles["generic_actors"]),
@@ -177,10 +206,10 @@ def rules_from_data(data: dict) -> Rules:
         partitive_areas=frozenset(roles["partitive_areas"]),
         partitive_modifiers=frozenset(roles["partitive_modifiers"]),
         partitive_city_modifiers=frozenset(roles["partitive_city_modifiers"]),
-        hypothetical=phrases(certainty["hypothetical"]),
+        hypothetical=Phrases.of(certainty["hypothetical"]),
         factive_before_to=frozenset(certainty["factive_before_to"]),
-        claimed=phrases(certainty["claimed"]),
-        negation=phrases(certainty["negation"]),
+        claimed=Phrases.of(certainty["claimed"]),
+        negation=Phrases.of(certainty["negation"]),
         negation_window=int(certainty["negation_window"]),
         modal_window=int(certainty["modal_window"]),
         recent_markers=frozenset(certainty["recent_markers"]),
@@ -197,19 +226,52 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
         return rules_from_data(yaml.safe_load(handle))
 
 
-_MATCHERS: dict[int, tuple] = {}  # id(vocab) -> (vocab, rules, matcher)
+_MATCHERS: dict[int, tuple] = {}  # id(vocab) -> (vocab, rules, matcher, required words)
 
 
-def _matcher(doc: Doc, rules: Rules) -> Matcher:
-    """The trigger matcher for the doc's vocabulary, built once per pipeline."""
+def _matcher(doc: Doc, rules: Rules) -> tuple[Matcher, tuple | None]:
+    """The trigger matcher for the doc's vocabulary, built once per pipeline, and the words its
+    patterns require (see _required_words)."""
     key = id(doc.vocab)
     cached = _MATCHERS.get(key)
     if cached is None or cached[0] is not doc.vocab or cached[1] is not rules:
         matcher = Matcher(doc.vocab, validate=True)
         for index, patterns in enumerate(rules.patterns):
             matcher.add(str(index), patterns)
-        cached = _MATCHERS[key] = (doc.vocab, rules, matcher)
-    return cached[2]
+        cached = _MATCHERS[key] = (doc.vocab, rules, matcher, _required_words(rules.patterns))
+    return cached[2], cached[3]
+
+
+def _required_words(rule_patterns) -> tuple[tuple[frozenset, ...], ...] | None:
+    """For each trigger pattern, the words of each of its required tokens (LOWER or ORTH, one word
+    or a list): a sentence the pattern matches holds one word of each; None when a pattern requires
+    no such token. Most sentences hold no trigger, and this spares the matcher reading them."""
+    requirements = set()
+    for pattern in (pattern for patterns in rule_patterns for pattern in patterns):
+        required = tuple(words for token in pattern if token.get("OP") in (None, "+")
+                         and (words := _token_words(token)) is not None)
+        if not required:
+            return None
+        requirements.add(required)
+    return tuple(requirements)
+
+
+def _token_words(token: dict) -> frozenset | None:
+    """The lower-case words a pattern token matches, when it names them."""
+    attributes = set(token) - {"OP"}
+    if attributes not in ({"LOWER"}, {"ORTH"}):
+        return None
+    value = token[attributes.pop()]
+    if isinstance(value, str):
+        return frozenset({value.lower()})
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return frozenset(word.lower() for word in value["IN"])
+    return None
+
+
+def _may_hold_trigger(requirements, words: set[str]) -> bool:
+    """Whether a sentence of these (lower-case) words holds all the required words of some pattern."""
+    return any(all(not required.isdisjoint(words) for required in pattern) for pattern in requirements)
 
 
 @dataclass
@@ -262,25 +324,32 @@ class ArticleReader:
         self.demonyms = frozenset(demonym.lower() for group in self.dictionary.groups.values()
                                   for demonym in group.demonyms + group.names)
         self.non_state = frozenset(group_id for group_id, group in self.dictionary.groups.items() if not group.state)
+        self.words = [token.lower_ for token in doc]
+        self.ents = doc.ents  # a tuple spaCy builds anew on every read of doc.ents
         self.ents_at = {}
-        for ent in doc.ents:
+        for ent in self.ents:
             for index in range(ent.start, ent.end):
                 self.ents_at[index] = ent
         self.published = article.get("published_date") or (
             article["published_at"].date() if article.get("published_at") else None)
         self.dateline = dateline_date(doc.text)
         self.sentences = list(sentence_units(doc))
-        actor_counts = Counter(ent.kb_id_ for ent in doc.ents if ent.label_ == ACTOR and ent.kb_id_
+        actor_counts = Counter(ent.kb_id_ for ent in self.ents if ent.label_ == ACTOR and ent.kb_id_
                                and not self.support_only(ent))
         self.main_actor = actor_counts.most_common(1)[0][0] if actor_counts else None
-        places = [ent for ent in doc.ents if self.event_place(ent) and ent.kb_id_ and not self.is_near(ent.start)
+        places = [ent for ent in self.ents if self.event_place(ent) and ent.kb_id_ and not self.is_near(ent.start)
                   and not self.regional(ent.start, ent.end)]
         self.place_counts = Counter(ent.kb_id_ for ent in places)
         self.main_place = next((ent for key, _ in self.place_counts.most_common(1) for ent in places
                                 if ent.kb_id_ == key), None)
         self._sides: dict[str, frozenset] = {}
+        self._allies: dict[tuple[int, int], set[int]] = {}
 
     # -- entities ---------------------------------------------------------------------------------
+    def ents_within(self, span: Span) -> list[Span]:
+        """span.ents, from the entities read once."""
+        return [ent for ent in self.ents if ent.start >= span.start and ent.end <= span.end]
+
     def ent(self, index: int, label: str) -> Span | None:
         ent = self.ents_at.get(index)
         return ent if ent is not None and ent.label_ == label else None
@@ -376,9 +445,19 @@ class ArticleReader:
             return ent, ActorRef(ent.kb_id_, tuple(ent._.allies))
         if ent.label_ == PLACE and ent._.place is not None and ent._.place.feature == COUNTRY_FEATURE:
             group = self.dictionary.state_actor(ent._.place.country)
-            if group and not self._after_preposition(ent.start) and not self.in_dateline(ent):
+            if group and not self._place_after_preposition(ent) and not self.in_dateline(ent):
                 return ent, ActorRef(group)
         return None
+
+    def _place_after_preposition(self, ent: Span) -> bool:
+        """'in Iraq', 'across Syria and Iraq': a country named as a place, alone or in a list of
+        places after a preposition, is no actor."""
+        while not self._after_preposition(ent.start):
+            before = self.ents_at.get(ent.start - 2) if ent.start >= 2 else None
+            if before is None or before.label_ != PLACE or self.doc[ent.start - 1].lower_ not in ("and", ","):
+                return False
+            ent = before
+        return True
 
     def in_dateline(self, ent: Span) -> bool:
         """'MOSUL, Iraq -': a country named after the capitals of a dateline says where, not who."""
@@ -401,6 +480,13 @@ class ArticleReader:
             return False
         return index >= 0 and self.doc[index].lower_ in self.rules.prepositions
 
+    def ally_positions(self, sentence: Span) -> set[int]:
+        """ally_positions of the sentence, found once."""
+        key = sentence.start, sentence.end
+        if key not in self._allies:
+            self._allies[key] = ally_positions(self, sentence)
+        return self._allies[key]
+
     def side_of(self, group: str) -> frozenset:
         """`group` and the groups the article names backing it ('X-backed', 'backed by X') or
         fighting with it ('Iraqi forces and Shiite militias'): a generic noun for its enemy
@@ -414,7 +500,7 @@ class ArticleReader:
                       if (found := self.actor_at(index)) is not None and found[0].start == index]
             if group not in {actor.group for _, actor in actors}:
                 continue
-            backers = ally_positions(self, sentence)
+            backers = self.ally_positions(sentence)
             for ent, actor in actors:
                 if ent.start in backers:
                     side.add(actor.group)
@@ -434,7 +520,7 @@ class ArticleReader:
         than once (a photo credit's name is no antecedent), else the last one, else the article's
         most named place; a region ('eastern Hama') is no antecedent."""
         noun = self.doc[index].lower_
-        candidates = [ent for ent in self.doc.ents if ent.end <= index and self.event_place(ent)
+        candidates = [ent for ent in self.ents if ent.end <= index and self.event_place(ent)
                       and not self.regional(ent.start, ent.end) and not self.is_near(ent.start)
                       and (ent._.place is None or ent._.place.feature != "admin1")]
         mentions = Counter(ent.text.lower() for ent in candidates)
@@ -470,7 +556,7 @@ class ArticleReader:
         that is not in `exclude`."""
         if kind == ANY:
             return self.context_actor(token_index, exclude)
-        for ent in reversed(self.doc.ents):
+        for ent in reversed(self.ents):
             if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ in exclude:
                 continue
             if (kind == LAST or (ent.kb_id_ in self.non_state) == (kind == NON_STATE)) and not self.support_only(ent):
@@ -482,7 +568,7 @@ class ArticleReader:
         ally and can take ground), else the article's main actor."""
         previous = [sentence for sentence in self.sentences if sentence.end <= token_index]
         for sentence in reversed(previous[-PREVIOUS_SENTENCES:]):
-            allies = ally_positions(self, sentence)
+            allies = self.ally_positions(sentence)
             for index in range(sentence.start, sentence.end):
                 found = self.actor_at(index)
                 if found is None or found[0].start != index or index in allies:
@@ -508,19 +594,6 @@ def sentence_units(doc: Doc):
             yield doc[start:sentence.end]
 
 
-def _phrase_before(doc: Doc, index: int, phrases, lower_bound: int) -> bool:
-    """Whether one of `phrases` ends right before token `index` (not before `lower_bound`)."""
-    for phrase in phrases:
-        begin = index - len(phrase)
-        if begin >= lower_bound and all(doc[begin + k].lower_ == word for k, word in enumerate(phrase)):
-            return True
-    return False
-
-
-def _phrase_within(doc: Doc, start: int, end: int, phrases) -> bool:
-    return any(_phrase_before(doc, index, phrases, start) for index in range(start + 1, end + 1))
-
-
 def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
     """Token indexes of the actors that back another: after 'backed by', 'with the support of', and
     the actors listed with them, up to a comma or the next verb-like word."""
@@ -528,7 +601,7 @@ def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
     positions: set[int] = set()
     index = sentence.start
     while index < sentence.end:
-        if not _phrase_before(doc, index, rules.ally_cues, sentence.start):
+        if not rules.ally_cues.ends_before(reader.words, index, sentence.start):
             index += 1
             continue
         cue_end = index
@@ -540,8 +613,7 @@ def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
                 continue
             if doc[index].text == "," and not _list_goes_on(reader, index + 1, sentence.end):
                 break  # a comma ends the list unless more backers and a conjunction follow it
-            if doc[index].lower_ not in rules.ally_list_words and doc[index].text != "," \
-                    and not doc[index].lower_.endswith("-led"):
+            if not _in_ally_list(reader, doc[index]):
                 break
             index += 1
         index = max(index, cue_end + 1)
@@ -560,11 +632,16 @@ def _list_goes_on(reader: ArticleReader, index: int, end: int) -> bool:
         if found is not None:
             index = found[0].end
             continue
-        if doc[index].lower_ not in rules.ally_list_words and doc[index].text != "," \
-                and not doc[index].lower_.endswith("-led"):
+        if not _in_ally_list(reader, doc[index]):
             return False
         index += 1
     return False
+
+
+def _in_ally_list(reader: ArticleReader, token) -> bool:
+    """A word that may stand between the backers of a list: 'the', 'Russian', 'US-led', a comma."""
+    return token.lower_ in reader.rules.ally_list_words or token.text == "," or token.lower_.endswith("-led") \
+        or token.lower_ in reader.demonyms or token.is_title  # 'the Syrian Elite forces'
 
 
 class SentenceReader:
@@ -573,13 +650,24 @@ class SentenceReader:
     def __init__(self, reader: ArticleReader, sentence: Span):
         self.reader, self.sentence = reader, sentence
         self.doc, self.rules = reader.doc, reader.rules
-        self.allies = ally_positions(reader, sentence)
-        words = [token for token in sentence if token.is_alpha and not token.is_stop]
-        # a headline or list capitalises every word: its capitals say nothing about names
-        self._headline = len(words) >= 4 and sum(token.is_title for token in words) > 0.7 * len(words)
+
+    @property
+    def allies(self) -> set[int]:
+        """Token indexes of the sentence's backers, found when a trigger needs them."""
+        return self.reader.ally_positions(self.sentence)
+
+    @functools.cached_property
+    def _headline(self) -> bool:
+        """A headline or list capitalises every word: its capitals say nothing about names."""
+        words = [token for token in self.sentence if token.is_alpha and not token.is_stop]
+        return len(words) >= 4 and sum(token.is_title for token in words) > 0.7 * len(words)
 
     def triggers(self) -> list[Trigger]:
-        matches = _matcher(self.doc, self.rules)(self.sentence, as_spans=True)
+        matcher, requirements = _matcher(self.doc, self.rules)
+        words = set(self.reader.words[self.sentence.start:self.sentence.end])
+        if requirements is not None and not _may_hold_trigger(requirements, words):
+            return []
+        matches = matcher(self.sentence, as_spans=True)
         triggers = []
         for span in filter_spans(matches):
             rule = self.rules.rules[int(span.label_)]
@@ -698,7 +786,10 @@ class SentenceReader:
             position = dateline.end
         while position < index:
             ent = self.reader.ents_at.get(position)
-            cued = position > self.sentence.start and self.doc[position - 1].lower_ in ("in", "at")
+            cue = position - 1  # 'in Kasra', 'in the Tadmor silos area'
+            while cue > self.sentence.start and self.doc[cue].lower_ in self.rules.anaphor_determiners:
+                cue -= 1
+            cued = position > self.sentence.start and self.doc[cue].lower_ in ("in", "at")
             place = self._place_at(position, in_slot=cued) if ent is None or ent.start == position else None
             end = ent.end if ent is not None else position + 1
             if place is not None and end <= index and not self.reader.regional(position, end) and (
@@ -763,7 +854,8 @@ class SentenceReader:
         before = [sentence for sentence in self.reader.sentences if sentence.start <= self.sentence.start]
         for sentence in reversed(before[-PREVIOUS_SENTENCES:]):
             reader = self if sentence.start == self.sentence.start else SentenceReader(self.reader, sentence)
-            named = [ent for ent in sentence.ents if ent.end <= trigger.start or sentence is not self.sentence]
+            named = [ent for ent in self.reader.ents_within(sentence)
+                     if ent.end <= trigger.start or sentence is not self.sentence]
             for ent in reversed(named):
                 place = reader._place_at(ent.start) if ent.label_ == PLACE else None
                 listed = reader._coordinated(place, ent.start, -1, sentence.start) if place is not None else []
@@ -836,6 +928,10 @@ class SentenceReader:
                 if self.partitive(trigger, index):
                     return []
                 return self._coordinated(place, index, 1, limit)
+            dated = self._date_phrase_end(index, limit)
+            if dated is not None:  # 'recaptured on the 9th of February Deir Qaq'
+                index = dated
+                continue
             if word in rules.clause_ends or (word in rules.prepositions and word not in trigger.rule.objects) \
                     or self.doc[index].is_space:
                 return []
@@ -843,6 +939,20 @@ class SentenceReader:
             index = found[0].end if found is not None else index + 1
             steps += 1
         return []
+
+    def _date_phrase_end(self, index: int, limit: int) -> int | None:
+        """Where a date phrase starting at token `index` ends ('yesterday', 'on Sunday', 'on the 9th
+        of February'), if one does."""
+        doc, start = self.doc, index
+        while index < limit and index - start <= 4:
+            ent = self.reader.ent(index, DATE)
+            if ent is not None:
+                return ent.end if ent.start == index else None
+            if not (doc[index].lower_ in ("the", "of") or _DAY_NUMBER.match(doc[index].text)
+                    or index == start and doc[index].lower_ in ("on", "in", "during")):
+                return None
+            index += 1
+        return None
 
     def partitive(self, trigger: Trigger, index: int) -> bool:
         """'half of Al-Bukamal', 'parts of the city', 'the Old City of Homs': the place at token
@@ -895,12 +1005,19 @@ class SentenceReader:
             found = self.reader.actor_at(index)
             if found is not None:
                 ent, actor = found
-                if ent.start not in self.allies and not self.object_of_preposition(ent) \
-                        and not self.reader.modifies_noun(ent):
+                if ent.start not in self.allies and not self.reader.modifies_noun(ent) and (
+                        not self.object_of_preposition(ent) or self._absolute_subject(ent, trigger)):
                     return found
                 index = ent.start
             index -= 1
         return None
+
+    def _absolute_subject(self, ent: Span, trigger: Trigger) -> bool:
+        """'with Iraqi forces having retaken Fallujah': the actor after 'with' does what the
+        participle after 'having' says."""
+        doc = self.doc
+        return trigger.start - 1 > ent.start and doc[trigger.start - 1].lower_ == "having" \
+            and ent.start >= 1 and doc[ent.start - 1].lower_ == "with"
 
     def object_of_preposition(self, ent: Span) -> bool:
         """'clashed with HTS and rebel and Islamist factions': an actor joined by conjunctions to
@@ -913,8 +1030,9 @@ class SentenceReader:
             if self.reader._after_preposition(index):
                 return True
             before = index - 1
-            while before >= start and doc[before].lower_ in self.rules.coordination_words:
-                before -= 1
+            while before >= start and (doc[before].lower_ in self.rules.coordination_words
+                                       or doc[before].lower_ in self.rules.peoples):
+                before -= 1  # 'with HTS and Islamist and rebel factions'
             gap = {doc[word].lower_ for word in range(before + 1, index)}
             joined = bool(gap & self.rules.conjunctions) or (
                 "," in gap and _list_goes_on(self.reader, ent.end, self.sentence.end))  # 'with HTS, rebel and ...'
@@ -1043,11 +1161,12 @@ class SentenceReader:
         if trigger.rule.frame == MODIFIER:
             return REPORTED  # 'the IS-held town' states who holds it, whatever the clause says of it
         start = self.clause_start(trigger)
-        if _phrase_within(doc, max(start, trigger.start - rules.negation_window), trigger.start, rules.negation):
+        words = self.reader.words
+        if rules.negation.within(words, max(start, trigger.start - rules.negation_window), trigger.start):
             return None
         if self.sentence.text.rstrip().endswith("?"):
             return HYPOTHETICAL
-        if _phrase_within(doc, max(start, trigger.start - rules.modal_window), trigger.start, rules.hypothetical):
+        if rules.hypothetical.within(words, max(start, trigger.start - rules.modal_window), trigger.start):
             return HYPOTHETICAL
         before = trigger.start - 1
         while before > start and doc[before].lower_.endswith("ly"):
@@ -1055,7 +1174,7 @@ class SentenceReader:
         if (before >= start and doc[before].lower_ == "to" and trigger.rule.frame != NOMINAL
                 and not (before > start and doc[before - 1].lower_ in rules.factive_before_to)):
             return HYPOTHETICAL
-        if _phrase_within(doc, self.sentence.start, trigger.start, rules.claimed):
+        if rules.claimed.within(words, self.sentence.start, trigger.start):
             return CLAIMED
         return REPORTED
 
@@ -1103,7 +1222,8 @@ class SentenceReader:
         start = self.clause_start(trigger)
         recent = trigger.type == HOLD or self.sentence.start == reader.sentences[0].start or any(
             self.doc[index].lower_ in self.rules.recent_markers for index in range(start, trigger.start))
-        return fallback, DAY if recent else UNKNOWN
+        earlier = trigger.start > start and self.doc[trigger.start - 1].lower_ == "having"  # 'having retaken'
+        return fallback, DAY if recent and not earlier else UNKNOWN
 
     def stated_date(self, start: int, end: int, outside: range = range(0)) -> tuple[dt.date, str] | None:
         """The date of the sentence's date expression nearest tokens start..end (and not within
@@ -1112,7 +1232,7 @@ class SentenceReader:
         published = self.reader.published
         if published is None:
             return None
-        dates = sorted((ent for ent in self.sentence.ents if ent.label_ == DATE
+        dates = sorted((ent for ent in self.reader.ents_within(self.sentence) if ent.label_ == DATE
                         and not (ent.start < outside.stop and ent.end > outside.start)),
                        key=lambda ent: min(abs(ent.start - start), abs(ent.end - end)))
         for ent in dates:
@@ -1127,8 +1247,8 @@ class SentenceReader:
         """'took the town on October 1 ... retook it three weeks later': that long after the date
         named last before the expression in its sentence (known no more precisely than it); None
         when none is named, as the event is then not of any date the sentence names."""
-        for ent in sorted((ent for ent in self.sentence.ents if ent.label_ == DATE and ent.end <= later.start),
-                          key=lambda ent: -ent.start):
+        for ent in sorted((ent for ent in self.reader.ents_within(self.sentence)
+                           if ent.label_ == DATE and ent.end <= later.start), key=lambda ent: -ent.start):
             anchor = resolve_date(self._date_text(ent), published)
             found = time_after(later.text, anchor[0]) if anchor is not None else None
             if found is not None and found[0] <= published + dt.timedelta(days=1):
@@ -1175,7 +1295,7 @@ class SentenceReader:
         trigger.places = self.places_after(trigger, next_start)
         if frame == AGENT_FIRST and trigger.type == CAPTURE and not trigger.places:
             trigger.places = self.places_listed(trigger, next_start)
-        changes = frame == AGENT_FIRST and trigger.type in (CAPTURE, SIEGE_BROKEN)
+        changes = frame in (AGENT_FIRST, LOSER_FIRST) and trigger.type in (CAPTURE, SIEGE_BROKEN)
         vague_end = self.vague_object(trigger) if changes else None
         if vague_end is not None and not self.places_listed(trigger, next_start):
             place = self.place_in(vague_end, next_start) or self.antecedent(trigger.start) \
@@ -1193,13 +1313,25 @@ class SentenceReader:
         if frame == LOSER_FIRST:
             trigger.losing = subject.group if subject else trigger.losing
             trigger.gaining = None if rule.type == WITHDRAWAL else self.actor_after(
-                trigger, ("by", "to"), next_start)
+                trigger, ("by", "to"), next_start) or self.adversary(trigger.losing)
         elif trigger.gaining is None:
             trigger.gaining = subject
         if rule.by_role == "losing" and trigger.gaining is not None:
             side = self.reader.side_of(trigger.gaining.group)
             if trigger.losing in side:  # 'broke the siege imposed by the militants' names no ally of the breaker
                 trigger.losing = self._by_loser(trigger, next_start, side)
+
+    def adversary(self, loser: str | None) -> ActorRef | None:
+        """'HTS fought Ahrar al-Sham in Tal Hawash, losing control of it', 'the army lost control of X
+        after an IS assault': a place lost to nobody named is gained by the one adversary the sentence
+        names (no actor on the loser's side, no air power)."""
+        if loser is None:
+            return None
+        side = self.reader.side_of(loser)
+        groups = {found[1].group for index in range(self.sentence.start, self.sentence.end)
+                  if (found := self.reader.actor_at(index)) is not None and found[0].start == index
+                  and not (found[0].label_ == ACTOR and self.reader.support_only(found[0]))} - side
+        return ActorRef(groups.pop()) if len(groups) == 1 else None
 
     def _by_loser(self, trigger: Trigger, next_start: int, exclude: Collection[str]) -> str | None:
         """'the siege of Amerli by IS', 'a siege that IS had imposed', 'the Islamic State siege': the
@@ -1224,6 +1356,8 @@ class SentenceReader:
         if doc[head].lower_ in self.rules.conjunctions and head + 1 < trigger.end:
             head += 1  # a trigger that opens with its 'and'
         before = head - 1
+        while before > self.sentence.start and doc[before].lower_.endswith("ly"):
+            before -= 1  # '..., eventually taking it over'
         if before > self.sentence.start and doc[before].lower_ in self.rules.conjunctions:
             before -= 1  # 'advanced in al-Marj, fighting X, and regaining control of Y'
         participle = before >= self.sentence.start and doc[head].lower_.endswith("ing") and (
@@ -1232,6 +1366,7 @@ class SentenceReader:
         found = found or self.actor_before(trigger, left_limit)
         generic_at = next((index for index in range(trigger.start - 1, max(left_limit, trigger.start - 6) - 1, -1)
                            if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE, LAST)
+                           and index not in self.reader.ents_at  # 'pro-regime militias' names its actor
                            and not self.reader._after_preposition(index)), None)
         if found is not None and (generic_at is None or found[0].end > generic_at):
             ent, actor = found

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config
 
 from transforms.actors import AliasIndex, load_actor_dictionary
-from transforms.gazetteer import SHIPPED_EXTENSION, get_gazetteer
+from transforms.gazetteer import OTHER_AREA_MIN_POPULATION, SHIPPED_EXTENSION, get_gazetteer
 from transforms.ner_model import load_ner_model
 
 LOGGER = logging.getLogger(__name__)
@@ -122,10 +122,21 @@ class DateExpressions:
 
 
 @functools.lru_cache(maxsize=100_000)
-def resolve_place(name: str, countries: tuple[str, ...] = ()):
-    """gazetteer.resolve, remembered per process: the same names recur across articles, and an
-    unusual name can cost the gazetteer's fuzzy tier tens of milliseconds."""
-    return get_gazetteer().resolve(name, countries)
+def resolve_place(name: str, countries: tuple[str, ...] = (), areas: tuple[str, ...] = ()):
+    """gazetteer.resolve (within the first-level `areas` named, if any), remembered per process: the
+    same names recur across articles, and an unusual name can cost the gazetteer's fuzzy tier tens of
+    milliseconds."""
+    return get_gazetteer().resolve(name, countries, areas)
+
+
+# A place smaller than this outside the governorates an article names is more likely a namesake.
+AREA_BOUND_MAX_POPULATION = 10_000
+
+
+def names_area(place) -> bool:
+    """A governorate, or a city large enough that its name stands for its governorate ('in Hama')."""
+    return place is not None and (place.feature == "admin1" or (
+        place.feature == "city" and place.population >= OTHER_AREA_MIN_POPULATION))
 
 
 def article_countries(ents: Sequence[Span]) -> tuple[str, ...]:
@@ -245,17 +256,19 @@ def _title_like(token) -> bool:
 
 
 @Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": [], "place_nouns": [],
-                                                       "list_joiners": [], "name_prefixes": [], "name_heads": []})
+                                                       "list_joiners": [], "name_prefixes": [], "name_heads": [],
+                                                       "spaced_articles": []})
 def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str], place_nouns: list[str],
-                    list_joiners: list[str], name_prefixes: list[str], name_heads: list[str]):
-    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes, name_heads)
+                    list_joiners: list[str], name_prefixes: list[str], name_heads: list[str],
+                    spaced_articles: list[str]):
+    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes, name_heads, spaced_articles)
 
 
 class PlaceCues:
     """Repair what a news-wire NER gets wrong about Arabic place names.
 
     - A name split at a joined article or hyphen ('Jubb al' + '-Bahrah', 'Al' + '-' + 'Burham',
-      'Sarha' + 'al-Shamali') is one name.
+      'Sarha' + 'al-Shamali'), or at an article written as a word ('Jazrat' + 'al Boshams'), is one name.
     - A name the model took for a person or organisation is a place when a place noun names it
       ('Kasra village', 'the village of Tleihat', 'the villages of A, B and C', 'A, B and C
       villages'), known to the gazetteer or not: village names are what the gazetteer lacks most.
@@ -269,8 +282,10 @@ class PlaceCues:
     """
 
     def __init__(self, cue_words: Iterable[str], articles: Iterable[str], place_nouns: Iterable[str] = (),
-                 list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = (), name_heads: Iterable[str] = ()):
+                 list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = (), name_heads: Iterable[str] = (),
+                 spaced_articles: Iterable[str] = ()):
         self.cue_words = frozenset(cue_words)
+        self.spaced_articles = frozenset(spaced_articles)
         self.articles = frozenset(articles)
         self.place_nouns = frozenset(place_nouns)
         self.list_joiners = frozenset(list_joiners)
@@ -300,6 +315,8 @@ class PlaceCues:
             end = max(end, self._joined_at(doc, end - 1 if doc[end - 1].lower_ in self.articles else end))
         while True:
             joined = self._joined_at(doc, end)
+            if joined == end and self._spaced_article(doc, end) and doc[end + 1].ent_type_ in ("", ent.label_, PLACE):
+                joined = self._joined_at(doc, end + 1) if doc[end + 1].lower_ in self.articles else end + 2
             if joined == end:
                 break
             end = joined
@@ -310,6 +327,11 @@ class PlaceCues:
         while start >= 1 and doc[start - 1].ent_type_ == "" and _title_like(doc[start - 1]) \
                 and _unapostrophed(doc[start - 1].lower_) in self.name_heads:
             start -= 1
+        if start >= 2 and self._spaced_article(doc, start - 1) and doc[start - 2].ent_type_ in ("", ent.label_, PLACE) \
+                and _title_like(doc[start - 2]) and not doc[start - 2].is_stop:
+            start -= 2  # 'Jazrat al' + 'Boshams'
+            while start > 0 and doc[start].ent_iob_ == "I":
+                start -= 1
         if (start >= 2 and doc[start - 1].text in "-–" and doc[start - 2].lower_ in self.articles
                 and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_):
             start -= 2
@@ -317,6 +339,12 @@ class PlaceCues:
                     and doc[start - 1].ent_type_ in ("", ent.label_):
                 start -= 1
         return start, end
+
+    def _spaced_article(self, doc: Doc, index: int) -> bool:
+        """'al' at token `index` written as a word between two capitalised halves of a name."""
+        return index + 1 < len(doc) and doc[index].lower_ in self.spaced_articles and doc[index].whitespace_ \
+            and index >= 1 and doc[index - 1].whitespace_ and _title_like(doc[index - 1]) \
+            and _title_like(doc[index + 1]) and not doc[index + 1].is_stop
 
     # -- place nouns --------------------------------------------------------------------------
     def _title_run(self, doc: Doc, index: int) -> int:
@@ -407,15 +435,30 @@ def make_place_linker(nlp: Language, name: str):
 
 class PlaceLinker:
     """Resolve PLACE spans in the gazetteer, in the context of the countries the article names
-    (so 'Hawija' is the Iraqi town); an unresolved place keeps its name with no canonical id."""
+    (so 'Hawija' is the Iraqi town) and of the governorates it names: a village or small town named in
+    an article about Hama is the one in Hama or, when the gazetteer has none there, unresolved rather
+    than a namesake across the country; a place abroad no other place of the article supports gives
+    way the same way. An unresolved place keeps its name with no canonical id."""
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
         places = [ent for ent in ents if ent.label_ == PLACE]
         countries = doc._.countries = article_countries(ents)
+        resolved = {ent.start: resolve_place(ent.text, countries) for ent in places}
+        areas: dict[str, tuple[str, ...]] = {}  # country -> the names of its governorates the article names
+        for ent in places:
+            if names_area(resolved[ent.start]):
+                country = resolved[ent.start].country
+                areas[country] = tuple(dict.fromkeys((*areas.get(country, ()), ent.text)))
         linked = {}
         for ent in places:
-            place = resolve_place(ent.text, countries)
+            place = resolved[ent.start]
+            if place is not None and place.feature != "country" and not names_area(place):
+                if place.country in areas and place.population < AREA_BOUND_MAX_POPULATION:
+                    place = resolve_place(ent.text, countries, areas[place.country])
+                elif areas and place.country not in areas and place.country not in countries:
+                    every_area = tuple(name for names in areas.values() for name in names)
+                    place = resolve_place(ent.text, countries, every_area)
             linked[ent.start] = _relabelled(ent, PLACE, place.canonical_id if place else None)
             linked[ent.start]._.place = place
         _replace_ents(doc, ents, linked)

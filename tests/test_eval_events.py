@@ -1,0 +1,37 @@
+"""The evaluation's rule for an unlocated extracted place and ACLED's location (names written for
+these tests, spelt as news and ACLED spell them)."""
+from bench.eval_events import acled_names_agree
+
+
+def test_a_name_that_begins_the_other_once_qualifiers_and_generic_words_are_set_aside():
+    assert acled_names_agree("Aqareb", "Aqareb al-Safi")
+    assert acled_names_agree("Nazalat Shada", "Nazalat Shada-Furat")
+    assert acled_names_agree("Kajla Village", "Kajla")
+    assert acled_names_agree("Tal Kasrah", "Kasra")
+    assert acled_names_agree("Mount Abu Dali", "Jabal Abu Dali")
+
+
+def test_arabic_and_english_qualifiers_agree_and_must_not_differ():
+    assert acled_names_agree("Salam Al-Sharqiyah", "Eastern Salam")
+    assert acled_names_agree("Baqras Tahtani", "Lower Baqras")
+    assert not acled_names_agree("Salam Al-Gharbiyah", "Eastern Salam")
+
+
+def test_spellings_of_abu_ibn_and_a_construct_state_ending():
+    assert acled_names_agree("Abul Kusour", "Abu Al-Qusur")
+    assert acled_names_agree("Qasr Ibn Wardan", "Qasr Bin Wardan")
+    assert acled_names_agree("Hatlat", "Hatla")
+
+
+def test_names_sharing_only_a_later_word_or_a_fuzzy_spelling_do_not_agree():
+    assert not acled_names_agree("Abu Hamam", "Al-Hamam")
+    assert not acled_names_agree("Jubb Al-Bashir", "Basira")
+    assert not acled_names_agree("Qadessiyeh Kajla", "Kajla")
+    assert not acled_names_agree("Tal al-Sawda", "As-Sweida")
+
+
+def test_ghayn_and_dhal_transliterations():
+    assert acled_names_agree("Abu al-Ghor", "Abul Gor")
+    assert acled_names_agree("Wadi al-Adhib", "Wadi Al-Azeeb")
+    assert not acled_names_agree("Jabal al-Sheikh", "Sheikh Hilal")
+    assert not acled_names_agree("Rasm al-Kabir", "Rasm al-Ahmar")
