@@ -1,7 +1,8 @@
 """Live-mode latency: articles published to the local Pub/Sub server at a fixed rate, and how long each
 takes to reach the windowed output and each control change to reach the alert topic.
 
-    python -m bench.stream_latency [--rates 20,100] [--minutes 3] [--early_firing_seconds 5] [--results FILE]
+    python -m bench.stream_latency [--rates 20,100] [--minutes 3] [--early_firing_seconds 5] [--nlp_processes 1]
+                                   [--results FILE]
 
 For each rate it starts `conflict-control run --input_subscription … --output_topic …` (the DirectRunner
 in streaming mode) against Google's in-memory Pub/Sub server (scripts/pubsub_server.sh), waits until a
@@ -15,7 +16,10 @@ gives the run `--drain_seconds` to finish. It reports, per rate:
   latest article (published before it) behind one of its supporting events, p50 and p95;
 - whether the pipeline kept up: every article written within the drain time and the delays of the last
   third no worse than twice those of the first (and 10 s);
-- resident memory of all the run's processes at the start, middle and end of publishing.
+- resident memory of all the run's processes at the start, middle and end of publishing, its peak, and
+  one sample per tenth of the publishing time (to see whether it stays flat on a long run), with the CPU
+  the run used (cores) and the machine's load average, which say how much of the machine it had, and
+  the CPU time per article written, which does not depend on that.
 """
 import argparse
 import datetime as dt
@@ -86,7 +90,7 @@ class Watch:
     written: dict = field(default_factory=dict)  # url -> time its article file was finished
     events: dict = field(default_factory=dict)  # event_id -> urls of its evidence (all revisions)
     changes: list = field(default_factory=list)  # (arrival time, supporting event ids)
-    memory: list = field(default_factory=list)  # (time, bytes of all the run's processes)
+    memory: list = field(default_factory=list)  # (time, bytes of all the run's processes, their CPU seconds)
     files_read: set = field(default_factory=set)
 
 
@@ -134,7 +138,8 @@ def pull_changes(subscription: str, seen: Watch, stop: threading.Event) -> None:
 def watch(run: subprocess.Popen, output: Path, seen: Watch, stop: threading.Event) -> None:
     root = psutil.Process(run.pid)
     while not stop.is_set() and run.poll() is None:
-        seen.memory.append((time.time(), sum(rss for _, _, rss, _ in process_tree(root))))
+        tree = process_tree(root)
+        seen.memory.append((time.time(), sum(rss for _, _, rss, _ in tree), sum(cpu for *_, cpu in tree)))
         read_new_output(output, seen)
         time.sleep(POLL_SECONDS)
 
@@ -194,15 +199,24 @@ class RateResult:
     change_p95: float | None
     kept_up: bool
     memory_mib: dict  # start / middle / end of publishing, and peak
+    memory_timeline_mib: list  # [minutes into publishing, MiB] at every tenth of it
+    cores_used: float  # CPU seconds of all the run's processes per second while publishing
+    cpu_ms_per_article: float  # all processes' CPU from publishing to the stop (sampled before it), per article written
+    load_average: list  # 1-minute load average of the machine at the start and end of publishing
+    nlp_processes: int
 
 
-def memory_at(samples: list[tuple[float, int]], when: float) -> float:
+def cpu_seconds_at(samples: list[tuple[float, int, float]], when: float) -> float:
+    return min(samples, key=lambda sample: abs(sample[0] - when))[2]
+
+
+def memory_at(samples: list[tuple[float, int, float]], when: float) -> float:
     nearest = min(samples, key=lambda sample: abs(sample[0] - when))
     return round(nearest[1] / 2**20)
 
 
 def measure(rate: float, minutes: float, early_firing_seconds: int, drain_seconds: int, scratch: Path,
-            host: str) -> RateResult:
+            host: str, nlp_processes: int) -> RateResult:
     suffix = uuid.uuid4().hex[:8]
     articles_topic, articles_subscription = topic_and_subscription(f"articles-{suffix}")
     changes_topic, changes_subscription = topic_and_subscription(f"changes-{suffix}")
@@ -214,7 +228,7 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
     run = subprocess.Popen(
         [sys.executable, "-m", "pipeline.main", "run", "--input_subscription", articles_subscription,
          "--output", str(output), "--output_topic", changes_topic,
-         f"--early_firing_seconds={early_firing_seconds}",
+         f"--early_firing_seconds={early_firing_seconds}", f"--nlp_processes={nlp_processes}",
          f"--max_run_seconds={READY_TIMEOUT_SECONDS + round(minutes * 60) + drain_seconds + 60}"],
         cwd=REPO, env=dict(os.environ, PUBSUB_EMULATOR_HOST=host), stdout=log, stderr=subprocess.STDOUT)
     seen, stop = Watch(), threading.Event()
@@ -229,13 +243,14 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
             if time.monotonic() > deadline or run.poll() is not None:
                 raise SystemExit(f"stream_latency: the live run did not write the warm-up article (log: {log.name})")
             time.sleep(POLL_SECONDS)
-        started = time.time()
+        started, load_at_start = time.time(), os.getloadavg()[0]
         published = publish_at_rate(articles_topic, records, rate)
-        ended = time.time()
+        ended, load_at_end = time.time(), os.getloadavg()[0]
         drain_deadline = time.monotonic() + drain_seconds
         while time.monotonic() < drain_deadline and not set(published) <= set(seen.written):
             time.sleep(POLL_SECONDS)
         time.sleep(2 * early_firing_seconds)  # the last alerts and events files
+        drained = time.time()
     finally:
         run.send_signal(signal.SIGINT)
         try:
@@ -263,7 +278,15 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
         change_p50=quantile(changes, 0.5), change_p95=quantile(changes, 0.95), kept_up=kept_up,
         memory_mib={"start": memory_at(seen.memory, started), "middle": memory_at(seen.memory, (started + ended) / 2),
                     "end": memory_at(seen.memory, ended),
-                    "peak": round(max(rss for _, rss in seen.memory) / 2**20)})
+                    "peak": round(max(rss for _, rss, _ in seen.memory) / 2**20)},
+        memory_timeline_mib=[[round(offset / 60, 2), memory_at(seen.memory, started + offset)]
+                             for offset in ((ended - started) * tenth / 10 for tenth in range(11))],
+        cores_used=round((cpu_seconds_at(seen.memory, ended) - cpu_seconds_at(seen.memory, started))
+                         / (ended - started), 2),
+        cpu_ms_per_article=round(
+            (cpu_seconds_at(seen.memory, drained) - cpu_seconds_at(seen.memory, started)) * 1000 / max(len(delays), 1),
+            1),
+        load_average=[round(load_at_start, 1), round(load_at_end, 1)], nlp_processes=nlp_processes)
 
 
 def seconds_text(value: float | None) -> str:
@@ -275,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rates", default="20,100", help="comma-separated articles per second")
     parser.add_argument("--minutes", type=float, default=3.0, help="how long to publish at each rate")
     parser.add_argument("--early_firing_seconds", type=int, default=5)
+    parser.add_argument("--nlp_processes", type=int, default=1,
+                        help="the run's --nlp_processes: NLP in a pool of that many processes (0: in the run's own)")
     parser.add_argument("--drain_seconds", type=int, default=120,
                         help="how long the run may take after publishing ends to write what is left")
     parser.add_argument("--results", type=Path, help="JSON file the figures of each rate are merged into")
@@ -288,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             folder = args.keep or Path(scratch)
             folder.mkdir(parents=True, exist_ok=True)
             for rate in (float(rate) for rate in args.rates.split(",")):
-                result = measure(rate, args.minutes, args.early_firing_seconds, args.drain_seconds, folder, host)
+                result = measure(rate, args.minutes, args.early_firing_seconds, args.drain_seconds, folder, host,
+                                 args.nlp_processes)
                 results[f"{rate:g}"] = asdict(result)
                 if args.results:
                     args.results.write_text(json.dumps(results, indent=1))
@@ -297,15 +323,16 @@ def main(argv: list[str] | None = None) -> int:
         stop_server(port)
     print(f"{os.cpu_count()} cores; DirectRunner (streaming), early firings every {args.early_firing_seconds} s")
     print(f"{'rate/s':>6} {'secs':>5} {'published':>9} {'written':>7} | {'art p50':>7} {'p95':>6} {'1st 3rd':>7} "
-          f"{'last 3rd':>8} | {'changes':>7} {'p50':>6} {'p95':>6} | {'kept up':>7} | memory MiB start/mid/end/peak")
+          f"{'last 3rd':>8} | {'changes':>7} {'p50':>6} {'p95':>6} | {'kept up':>7} | {'cores':>5} {'load':>9} | "
+          "memory MiB start/mid/end/peak")
     for rate, r in sorted(results.items(), key=lambda item: float(item[0])):
         memory = r["memory_mib"]
         print(f"{rate:>6} {r['seconds']:>5.0f} {r['published']:>9} {r['written']:>7} | "
               f"{seconds_text(r['article_p50']):>7} {seconds_text(r['article_p95']):>6} "
               f"{seconds_text(r['first_third_p50']):>7} {seconds_text(r['last_third_p50']):>8} | {r['changes']:>7} "
               f"{seconds_text(r['change_p50']):>6} {seconds_text(r['change_p95']):>6} | "
-              f"{'yes' if r['kept_up'] else 'NO':>7} | {memory['start']}/{memory['middle']}/{memory['end']}/"
-              f"{memory['peak']}")
+              f"{'yes' if r['kept_up'] else 'NO':>7} | {r['cores_used']:>5.2f} {r['load_average'][0]:>4}-"
+              f"{r['load_average'][1]:<4} | {memory['start']}/{memory['middle']}/{memory['end']}/{memory['peak']}")
     return 0
 
 

@@ -97,6 +97,7 @@ class RunWatch:
 
     peak_bytes: int = 0
     peak_processes: list = field(default_factory=list)  # (name, bytes) of each process at the peak
+    process_peaks: dict = field(default_factory=dict)  # pid -> (name, the most bytes it held at any sample)
     cpu_seconds: dict = field(default_factory=dict)  # pid -> user + system seconds, as last seen
     samples: list = field(default_factory=list)  # (seconds since start, total bytes, process count)
     first_output_seconds: float | None = None
@@ -132,6 +133,9 @@ def watch(child: subprocess.Popen, output: Path, started: float, run: RunWatch) 
         elapsed = time.monotonic() - started
         run.samples.append((round(elapsed, 1), total, len(tree)))
         run.cpu_seconds.update((pid, cpu) for pid, _, _, cpu in tree)
+        for pid, name, rss, _ in tree:
+            if rss > run.process_peaks.get(pid, ("", 0))[1]:
+                run.process_peaks[pid] = (name, rss)
         if total > run.peak_bytes:
             run.peak_bytes = total
             run.peak_processes = sorted(((name, rss) for _, name, rss, _ in tree), key=lambda entry: -entry[1])
@@ -223,6 +227,7 @@ class SizeResult:
     duplicates: int
     outcomes: dict
     peak_processes: list
+    process_peaks: list  # (name, MiB) of every process at its own peak, largest first
     memory_samples: list
 
 
@@ -249,6 +254,8 @@ def measure(size: int, workers: int, scratch: Path, extra_flags: list[str]) -> S
         bare_cpu_seconds=bare.cpu_seconds, duplicates=summary["duplicates"],
         outcomes={kind: summary[kind] for kind in ("articles", "duplicates", "filtered", "dead_letter")},
         peak_processes=[(name, round(rss / 2**20)) for name, rss in run.peak_processes],
+        process_peaks=[(name, round(rss / 2**20)) for name, rss in sorted(run.process_peaks.values(),
+                                                                          key=lambda entry: -entry[1])],
         memory_samples=run.samples)
 
 
@@ -293,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size} articles: {result.seconds:.1f} s ({result.cpu_seconds:.0f} CPU s), bare bound "
                   f"{result.bare_seconds:.1f} s ({result.bare_cpu_seconds:.0f} CPU s), peak {result.peak_rss_mib:.0f} "
                   f"MiB, outcomes {result.outcomes}; "
-                  f"largest processes at the peak: {result.peak_processes[:4]}", flush=True)
+                  f"largest processes at the peak: {result.peak_processes[:4]}; each process at its own peak: "
+                  f"{result.process_peaks[:4]}", flush=True)
             if args.results:
                 args.results.write_text(json.dumps({str(k): v for k, v in sorted(results.items())}, indent=1))
     print(report(results, args.workers))

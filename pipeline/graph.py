@@ -132,7 +132,7 @@ def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
     articles = side.take(articles | "IdentifyLanguage" >> beam.ParDo(IdentifyLanguage(payload_limit)).with_outputs(
         DEAD_LETTER, main=MAIN), DEAD_LETTER)
     read = articles | "EntitiesAndEvents" >> ExtractEntitiesAndEvents(
-        options.spacy_model, options.ner_batch_size, payload_limit)
+        options.spacy_model, options.ner_batch_size, payload_limit, options.nlp_processes)
     articles = side.take(read, DEAD_LETTER)
     mentions = read[MENTIONS]
     if live:

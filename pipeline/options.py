@@ -75,6 +75,11 @@ class ControlPipelineOptions(PipelineOptions):
             "--ner_batch_size", type=positive_int, default=DEFAULT_NER_BATCH_SIZE, metavar="N",
             help="Articles per nlp.pipe call (default %(default)s).")
         parser.add_argument(
+            "--nlp_processes", type=non_negative_int, default=0, metavar="N",
+            help="Read the NER/event bundles in a pool of N processes that each load the spaCy pipeline once "
+                 "(0: in the worker itself; default %(default)s). For the live DirectRunner, one GIL-bound "
+                 "process: N=1 gives the NLP a core of its own. Each worker process gets its own pool.")
+        parser.add_argument(
             "--progress_seconds", type=non_negative_int, default=DEFAULT_PROGRESS_SECONDS, metavar="N",
             help="Log a progress line (records per stage and per second, per worker process) every N seconds "
                  "(0: never; default %(default)s).")

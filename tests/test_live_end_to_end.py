@@ -40,9 +40,11 @@ def malformed_letters(output: Path) -> list[dict]:
     return [d for d in letters if d["error_type"] == "malformed_json"]
 
 
-def test_live_run_from_pubsub(pubsub_emulator, tmp_path):
-    articles = create_topic_and_subscription("live-articles", "live-articles-sub")
-    alerts = create_topic_and_subscription("live-changes", "live-changes-sub")
+@pytest.mark.parametrize("nlp_processes", [0, 1])
+def test_live_run_from_pubsub(pubsub_emulator, tmp_path, nlp_processes):
+    """In the runner's process, and with the NLP in a pool process (--nlp_processes)."""
+    articles = create_topic_and_subscription(f"live-articles-{nlp_processes}", f"live-articles-{nlp_processes}-sub")
+    alerts = create_topic_and_subscription(f"live-changes-{nlp_processes}", f"live-changes-{nlp_processes}-sub")
     output = tmp_path / "live"
     from google.cloud import pubsub_v1
     publisher = pubsub_v1.PublisherClient()
@@ -54,7 +56,8 @@ def test_live_run_from_pubsub(pubsub_emulator, tmp_path):
     run = subprocess.Popen(
         [sys.executable, "-m", "pipeline.main", "run", "--input_subscription", articles.subscription,
          "--output", str(output), "--output_topic", alerts.topic, "--early_firing_seconds=1",
-         "--allowed_lateness_days=100000", f"--max_run_seconds={WAIT_SECONDS + 60}"],
+         "--allowed_lateness_days=100000", f"--max_run_seconds={WAIT_SECONDS + 60}",
+         f"--nlp_processes={nlp_processes}"],
         cwd=REPO, env=dict(os.environ, PUBSUB_EMULATOR_HOST=pubsub_emulator),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

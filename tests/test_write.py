@@ -7,7 +7,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 
 import schemas
 from tests.avro_files import avro_files, read_records, read_with_apache_avro
-from transforms.write import WriteAvroPartitions, avro_bytes, partition_name, shard_of, write_atomically
+from transforms.write import (WriteAvroPartitions, avro_bytes, partition_name, read_run, shard_of, write_atomically,
+                              write_run)
 
 UTC = dt.timezone.utc
 
@@ -59,3 +60,34 @@ def test_write_partitions_by_date_and_reads_back_with_two_readers(tmp_path):
             assert reader.metadata["conflict.schema.version"] == "1"
             from_fastavro = list(reader)
         assert read_with_apache_avro(path) == from_fastavro
+
+
+def test_a_run_file_gives_back_its_sort_keys_with_their_types_and_its_datums(tmp_path):
+    when = dt.datetime(2017, 10, 5, 8, 30, tzinfo=dt.timezone.utc)
+    pairs = [(("a", 1, dt.date(2017, 10, 5), when, b"\x00\xff", None, 0.5), b"first"),
+             (("b", 2, None, when, b"", "x", 1.0), b"")]
+    write_run(str(tmp_path / "run"), pairs)
+    assert [(tuple(key), datum) for key, datum in read_run(str(tmp_path / "run"))] == pairs
+
+
+def test_batch_files_are_the_same_bytes_however_the_records_were_spilled_in_runs(tmp_path):
+    letters = [dict(letter(f"feed:{(i * 37) % 120:03d}", f"k{i % 3}"), payload=bytes([i % 251]) * i)
+               for i in range(120)]
+
+    def write(folder, run_bytes):
+        with TestPipeline() as p:
+            _ = p | beam.Create(letters) | WriteAvroPartitions(
+                str(folder), "dead_letter", order=lambda r: (r["origin"],), num_shards=2, run_bytes=run_bytes,
+                date_of=lambda r: dt.date(2020, 1, 1) if r["error_type"] == "k0" else None)
+        return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+    one_run_each = write(tmp_path / "small", run_bytes=1)  # every record is a run of its own
+    one_run_in_all = write(tmp_path / "large", run_bytes=1 << 30)
+    assert one_run_each == one_run_in_all
+    assert not [name for name in one_run_each if "/." in f"/{name}"]  # no run file or temporary left
+    origins = [record["origin"] for record in read_records(tmp_path / "small")]
+    assert sorted(origins) == sorted(letter["origin"] for letter in letters)
+    for path in avro_files(tmp_path / "small"):
+        with path.open("rb") as handle:
+            in_file = [record["origin"] for record in fastavro.reader(handle)]
+        assert in_file == sorted(in_file)

@@ -1,6 +1,8 @@
 """Duplicate removal: exact copies (same folded text) and near copies (MinHash LSH) keep the earliest."""
 import datetime as dt
-from typing import Iterable
+import hashlib
+import struct
+from typing import Iterable, NamedTuple
 
 import apache_beam as beam
 import numpy as np
@@ -190,14 +192,102 @@ class DropNearDuplicates(beam.PTransform):
 
 # --- Streaming form: the same MinHash bands, with state that expires ---------------------------------
 
-_SEEN_CODER = beam.coders.TupleCoder([beam.coders.StrUtf8Coder(), beam.coders.StrUtf8Coder(),
-                                      beam.coders.BytesCoder(), beam.coders.VarIntCoder()])
+#: Seen articles are kept in runs sorted by band hash; FANOUT runs of one level merge into one run of the
+#: next, so a lookup searches at most FANOUT runs per level (log growth), and a write touches one level.
+RUN_FANOUT = 8
+RUN_LEVELS = 6
+_HEADER = struct.Struct("<IIII")  # level, articles, band entries, bytes of the names
+#: The live near-duplicate state lives under one key: a lookup needs every band of an article at once,
+#: and the DirectRunner scans the timers of every key it has ever seen on each scheduling round.
+INDEX_KEY = "seen"
 
 
 def order_string(article: dict) -> str:
     """canonical_order as a string that sorts the same way, for compact keyed state."""
     published = article["published_at"]
     return f"{published.isoformat() if published else '9999'}|{article['article_id']}|{article['origin']}"
+
+
+def band_hashes(band_keys: list[str]) -> np.ndarray:
+    """A uint64 per band key (band number included), sorted: what the seen runs are searched by.
+
+    A collision only adds a signature comparison, which the similarity check rejects."""
+    return np.sort(np.array([int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+                             for key in band_keys], dtype=np.uint64))
+
+
+class SeenRun(NamedTuple):
+    """Articles already seen, as arrays: band hashes sorted with the article each belongs to (`owners`),
+    and per article its event time (micros), MinHash signature, order string and id.
+
+    Encoded as one bytes value that decodes without copying (`np.frombuffer`), so reading the state
+    costs nothing per article it holds; names are decoded only for articles that match."""
+
+    level: int
+    hashes: np.ndarray  # uint64, sorted
+    owners: np.ndarray  # uint32: article index of each hash
+    micros: np.ndarray  # int64 per article
+    signatures: np.ndarray  # uint32, articles x permutations
+    name_ends: np.ndarray  # uint32: end offset of each article's "order\x00id" in `names`
+    names: bytes
+
+    @classmethod
+    def of_article(cls, order: str, article_id: str, hashes: np.ndarray, signature: np.ndarray,
+                   micros: int) -> "SeenRun":
+        name = f"{order}\x00{article_id}".encode()
+        return cls(0, hashes, np.zeros(len(hashes), dtype=np.uint32), np.array([micros], dtype=np.int64),
+                   signature.astype(np.uint32)[None, :], np.array([len(name)], dtype=np.uint32), name)
+
+    def name(self, index: int) -> tuple[str, str]:
+        start = int(self.name_ends[index - 1]) if index else 0
+        order, article_id = self.names[start:int(self.name_ends[index])].decode().rsplit("\x00", 1)
+        return order, article_id
+
+    def encode(self) -> bytes:
+        header = _HEADER.pack(self.level, len(self.micros), len(self.hashes), len(self.names))
+        return b"".join([header, self.hashes.tobytes(), self.micros.tobytes(), self.owners.tobytes(),
+                         np.ascontiguousarray(self.signatures).tobytes(), self.name_ends.tobytes(), self.names])
+
+    @classmethod
+    def decode(cls, data: bytes, num_perm: int) -> "SeenRun":
+        level, articles, entries, names = _HEADER.unpack_from(data)
+        offset = _HEADER.size
+        arrays = []
+        for dtype, count in ((np.uint64, entries), (np.int64, articles), (np.uint32, entries),
+                             (np.uint32, articles * num_perm), (np.uint32, articles)):
+            arrays.append(np.frombuffer(data, dtype=dtype, count=count, offset=offset))
+            offset += count * np.dtype(dtype).itemsize
+        hashes, micros, owners, signatures, name_ends = arrays
+        return cls(level, hashes, owners, micros, signatures.reshape(articles, num_perm), name_ends,
+                   data[offset:offset + names])
+
+
+def merge_runs(runs: list[SeenRun], level: int) -> SeenRun:
+    """One run holding the articles of `runs`, in their order."""
+    starts = np.cumsum([0] + [len(run.micros) for run in runs[:-1]])
+    name_starts = np.cumsum([0] + [len(run.names) for run in runs[:-1]])
+    hashes = np.concatenate([run.hashes for run in runs])
+    owners = np.concatenate([run.owners.astype(np.uint32) + np.uint32(start) for run, start in zip(runs, starts)])
+    by_hash = np.argsort(hashes, kind="stable")
+    return SeenRun(level, hashes[by_hash], owners[by_hash], np.concatenate([run.micros for run in runs]),
+                   np.concatenate([run.signatures for run in runs]),
+                   np.concatenate([run.name_ends + np.uint32(start) for run, start in zip(runs, name_starts)]),
+                   b"".join(run.names for run in runs))
+
+
+def run_after(run: SeenRun, cutoff_micros: int) -> SeenRun | None:
+    """The run without its articles of event time `cutoff_micros` or earlier (None if none is left)."""
+    kept = run.micros > cutoff_micros
+    if kept.all():
+        return run
+    if not kept.any():
+        return None
+    new_index = (np.cumsum(kept) - 1).astype(np.uint32)
+    entries = kept[run.owners]
+    starts = np.concatenate([[0], run.name_ends[:-1]]).astype(np.uint32)
+    return SeenRun(run.level, run.hashes[entries], new_index[run.owners[entries]], run.micros[kept],
+                   run.signatures[kept], np.cumsum((run.name_ends - starts)[kept]).astype(np.uint32),
+                   b"".join(run.names[start:end] for start, end in zip(starts[kept], run.name_ends[kept])))
 
 
 def earliest_similar(signature: np.ndarray, seen: list[tuple[str, str, bytes, int]],
@@ -212,73 +302,107 @@ def earliest_similar(signature: np.ndarray, seen: list[tuple[str, str, bytes, in
     return DuplicateLink("", item_id, similarity, (order,))
 
 
-class _BandIndex(beam.DoFn):
-    """Keyed by band key: compares each arriving article with those seen in the band within the horizon.
+def sharing_a_band(runs: list[SeenRun], hashes: np.ndarray) -> list[tuple[str, str, bytes, int]]:
+    """(order, id, signature bytes, event time) of the seen articles in a band bucket with `hashes`."""
+    found = []
+    for run in runs:
+        starts = np.searchsorted(run.hashes, hashes, side="left")
+        ends = np.searchsorted(run.hashes, hashes, side="right")
+        if not (ends > starts).any():
+            continue
+        for owner in np.unique(np.concatenate([run.owners[s:e] for s, e in zip(starts, ends) if e > s])):
+            found.append((*run.name(int(owner)), run.signatures[owner].tobytes(), int(run.micros[owner])))
+    return found
 
-    State per band holds (order, id, signature bytes, event time); a watermark timer drops entries older
-    than the horizon, so state stays bounded on an endless feed.
+
+def with_run(runs: list[SeenRun], new: SeenRun) -> tuple[list[SeenRun], set[int]]:
+    """`runs` with `new` added, FANOUT runs of a level merged into the next; and the levels changed."""
+    runs, changed = runs + [new], {new.level}
+    for level in range(new.level, RUN_LEVELS - 1):
+        same = [run for run in runs if run.level == level]
+        if len(same) < RUN_FANOUT:
+            break
+        runs = [run for run in runs if run.level != level] + [merge_runs(same, level + 1)]
+        changed |= {level, level + 1}
+    return runs, changed
+
+
+_LEVEL_SPECS = [BagStateSpec(f"seen_level_{level}", beam.coders.BytesCoder()) for level in range(RUN_LEVELS)]
+
+
+class _NearDuplicateIndex(beam.DoFn):
+    """Under one key: each arriving article is compared with the articles seen within the horizon that
+    share one of its LSH band buckets, then added to them; a watermark timer drops those older than the
+    horizon, so state stays bounded on an endless feed.
+
+    The state is one bag per level of SeenRuns (bytes): a lookup reads them without decoding, searches
+    each run's sorted band hashes, and compares signatures only with the articles found.
     """
 
-    SEEN = BagStateSpec("seen", _SEEN_CODER)
     EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+    OLDEST = ReadModifyWriteStateSpec("oldest", beam.coders.VarIntCoder())
 
-    def __init__(self, threshold: float, horizon_seconds: int):
+    def __init__(self, hasher: MinHasher, horizon_seconds: int):
         super().__init__()
-        self.threshold, self.horizon = threshold, horizon_seconds
-
-    def process(self, element, timestamp=beam.DoFn.TimestampParam,
-                seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
-        _, (order, article_id, signature) = element
-        entries = list(seen.read())
-        link = earliest_similar(signature, entries, self.threshold)
-        seen.add((order, article_id, signature.tobytes(), timestamp.micros))
-        oldest = min([timestamp.micros] + [entry[3] for entry in entries])
-        expiry.set(Timestamp(micros=oldest) + self.horizon)
-        yield article_id, link
-
-    @on_timer(EXPIRY)
-    def expire(self, fired=beam.DoFn.TimestampParam, seen=beam.DoFn.StateParam(SEEN),
-               expiry=beam.DoFn.TimerParam(EXPIRY)):
-        cutoff = (fired - self.horizon).micros
-        kept = [entry for entry in seen.read() if entry[3] > cutoff]
-        seen.clear()
-        for entry in kept:
-            seen.add(entry)
-        if kept:
-            expiry.set(Timestamp(micros=min(entry[3] for entry in kept)) + self.horizon)
-
-
-class _DecideOnceAllBandsAnswered(beam.DoFn):
-    """Keyed by article id: waits for the article and one answer per band key, then routes the article."""
-
-    ARTICLE = ReadModifyWriteStateSpec("article", beam.coders.FastPrimitivesCoder())
-    ANSWERS = BagStateSpec("answers", beam.coders.FastPrimitivesCoder())
-
-    def __init__(self):
-        super().__init__()
+        self.hasher, self.horizon = hasher, horizon_seconds
         self.duplicates = Metrics.counter("dedupe", "near_duplicates")
 
-    def process(self, element, article_state=beam.DoFn.StateParam(ARTICLE),
-                answers=beam.DoFn.StateParam(ANSWERS)):
-        _, (kind, value) = element
-        if kind == "article":
-            article_state.write(value)
-        else:
-            answers.add(value and (value.earlier_order_key[0], value.earlier_id, value.similarity))
-        pending, found = article_state.read(), list(answers.read())
-        if pending is None or len(found) < pending[1]:
+    def process(self, element, timestamp=beam.DoFn.TimestampParam, oldest=beam.DoFn.StateParam(OLDEST),
+                expiry=beam.DoFn.TimerParam(EXPIRY),
+                level0=beam.DoFn.StateParam(_LEVEL_SPECS[0]), level1=beam.DoFn.StateParam(_LEVEL_SPECS[1]),
+                level2=beam.DoFn.StateParam(_LEVEL_SPECS[2]), level3=beam.DoFn.StateParam(_LEVEL_SPECS[3]),
+                level4=beam.DoFn.StateParam(_LEVEL_SPECS[4]), level5=beam.DoFn.StateParam(_LEVEL_SPECS[5])):
+        _, article = element
+        signature = self.hasher.signature(article["text"])
+        keys = self.hasher.band_keys(signature)
+        if not keys:  # no words: nothing to be a copy of
+            yield article
             return
-        article = pending[0]
-        article_state.clear()
-        answers.clear()
-        links = sorted(answer for answer in found if answer)
-        if not links:
+        levels = [level0, level1, level2, level3, level4, level5]
+        runs = self._runs(levels)
+        hashes = band_hashes(keys)
+        earlier = earliest_similar(signature, sharing_a_band(runs, hashes), self.hasher.threshold)
+        order = order_string(article)
+        runs, changed = with_run(runs, SeenRun.of_article(order, article["article_id"], hashes, signature,
+                                                          timestamp.micros))
+        self._write(levels, runs, changed)
+        if oldest.read() is None or timestamp.micros < oldest.read():
+            oldest.write(timestamp.micros)
+            expiry.set(timestamp + self.horizon)
+        if earlier is None:
             yield article
             return
         self.duplicates.inc()
-        _, earlier_id, similarity = links[0]
-        yield TaggedOutput(DUPLICATES, {**article, "duplicate_of": earlier_id,
-                                        "duplicate_similarity": round(similarity, 4), "duplicate_kind": "near"})
+        yield TaggedOutput(DUPLICATES, as_duplicate(article, earlier.earlier_id, earlier.similarity, "near"))
+
+    @on_timer(EXPIRY)
+    def expire(self, fired=beam.DoFn.TimestampParam, oldest=beam.DoFn.StateParam(OLDEST),
+               expiry=beam.DoFn.TimerParam(EXPIRY),
+               level0=beam.DoFn.StateParam(_LEVEL_SPECS[0]), level1=beam.DoFn.StateParam(_LEVEL_SPECS[1]),
+               level2=beam.DoFn.StateParam(_LEVEL_SPECS[2]), level3=beam.DoFn.StateParam(_LEVEL_SPECS[3]),
+               level4=beam.DoFn.StateParam(_LEVEL_SPECS[4]), level5=beam.DoFn.StateParam(_LEVEL_SPECS[5])):
+        levels = [level0, level1, level2, level3, level4, level5]
+        runs = self._runs(levels)
+        cutoff = (fired - self.horizon).micros
+        kept = [run for run in (run_after(run, cutoff) for run in runs) if run is not None]
+        self._write(levels, kept, {run.level for run in runs})
+        if kept:
+            remaining = min(int(run.micros.min()) for run in kept)
+            oldest.write(remaining)
+            expiry.set(Timestamp(micros=remaining) + self.horizon)
+        else:
+            oldest.clear()
+
+    def _runs(self, levels) -> list[SeenRun]:
+        return [SeenRun.decode(data, self.hasher.num_perm) for level in levels for data in level.read()]
+
+    @staticmethod
+    def _write(levels, runs: list[SeenRun], changed: set[int]) -> None:
+        for level in changed:
+            levels[level].clear()
+            for run in runs:
+                if run.level == level:
+                    levels[level].add(run.encode())
 
 
 class DropNearDuplicatesStreaming(beam.PTransform):
@@ -286,7 +410,9 @@ class DropNearDuplicatesStreaming(beam.PTransform):
 
     On an endless feed nothing waits for the whole input, so the first copy to arrive is canonical
     (the earliest by publication time among those already seen), and state older than the horizon
-    (event time) is dropped by timers.
+    (event time) is dropped by a timer. The state sits under one key whatever the feed's size: its
+    cost per article grows with the log of the articles within the horizon, not with the keys a runner
+    must track.
     """
 
     def __init__(self, hasher: MinHasher | None = None, horizon_seconds: int = 3 * 24 * 3600):
@@ -295,18 +421,9 @@ class DropNearDuplicatesStreaming(beam.PTransform):
         self.horizon = horizon_seconds
 
     def expand(self, articles):
-        hasher = self.hasher
-        articles = articles | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
-        signed = articles | "Sign" >> beam.Map(lambda a: (a, hasher.signature(a["text"])))
-        answers = (
-            signed
-            | "BandEntries" >> beam.FlatMapTuple(lambda a, signature: [
-                (band, (order_string(a), a["article_id"], signature)) for band in hasher.band_keys(signature)])
-            | "CompareWithinBand" >> beam.ParDo(_BandIndex(hasher.threshold, self.horizon))
-            | "TagAnswer" >> beam.MapTuple(lambda article_id, link: (article_id, ("answer", link))))
-        tagged = signed | "TagArticle" >> beam.MapTuple(
-            lambda a, signature: (a["article_id"], ("article", (a, len(hasher.band_keys(signature))))))
         return (
-            (answers, tagged)
-            | "ArticlesAndAnswers" >> beam.Flatten()
-            | "Decide" >> beam.ParDo(_DecideOnceAllBandsAnswered()).with_outputs(DUPLICATES, main="articles"))
+            articles
+            | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
+            | "UnderOneKey" >> beam.Map(lambda article: (INDEX_KEY, article))
+            | "CompareWithSeen" >> beam.ParDo(_NearDuplicateIndex(self.hasher, self.horizon))
+            .with_outputs(DUPLICATES, main="articles"))

@@ -4,12 +4,24 @@ event mentions on every English article.
 The spaCy pipeline (`transforms.nlp`) loads once per worker process in `setup` and runs over bundles of
 articles with `nlp.pipe`; event extraction (`transforms.events`) reads the same Doc, so no text is parsed
 twice. Articles in other languages pass through untouched: the model is English.
+
+With `nlp_processes` N > 0 the bundles are read by a pool of N processes that each load the pipeline
+once: the live DirectRunner is one GIL-bound process running every step on one thread, and this gives
+the NLP the other cores while that thread goes on (Beam's AsyncWrapper). The pool is one per process
+and model (the DirectRunner calls a DoFn's setup and teardown around every bundle), and closes when the
+process exits.
 """
+import atexit
+import functools
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
+from apache_beam.transforms.async_dofn import AsyncWrapper
 
 from transforms import progress
 from transforms.events import extract_events
@@ -24,12 +36,111 @@ MENTIONS = "mentions"
 DEFAULT_NER_BATCH_SIZE = 16
 
 
-class _ReadArticles(beam.DoFn):
+class Reading(NamedTuple):
+    """What the NLP found in one English article, or why it failed (error type and message)."""
+
+    entities: list | None
+    mentions: list | None
+    error: tuple[str, str] | None
+
+
+class BundleReading(NamedTuple):
+    readings: list[Reading | None]  # None for an article in another language, which passes untouched
+    tokens: int  # 0 when nlp.pipe failed and the articles were read one at a time
+    pipe_seconds: float
+
+
+def read_bundle(nlp, articles: list[dict]) -> BundleReading:
+    """Entities and event mentions of each English article, with one nlp.pipe call over the bundle; when
+    that fails, the articles are read one at a time so that only the failing ones become errors."""
+    english = [article for article in articles if article["language"] == ENGLISH]
+    started = time.perf_counter()
+    try:
+        docs = list(nlp.pipe(article["text"] for article in english))
+    except Exception:  # noqa: BLE001 - find the article that fails by running them one at a time
+        docs, tokens, pipe_seconds = [None] * len(english), 0, 0.0
+    else:
+        tokens, pipe_seconds = sum(len(doc) for doc in docs), time.perf_counter() - started
+    read = {}
+    for article, doc in zip(english, docs):
+        try:
+            doc = doc if doc is not None else nlp(article["text"])
+            read[id(article)] = Reading(entities_of(doc), extract_events(doc, article), None)
+        except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
+            read[id(article)] = Reading(None, None, (type(error).__name__, str(error)))
+    return BundleReading([read.get(id(article)) for article in articles], tokens, pipe_seconds)
+
+
+def _load_in_pool_process(spacy_model: str | None) -> None:
+    get_nlp(spacy_model)
+
+
+def _read_in_pool_process(spacy_model: str | None, articles: list[dict]) -> BundleReading:
+    return read_bundle(get_nlp(spacy_model), articles)
+
+
+@functools.lru_cache(maxsize=None)
+def nlp_pool(spacy_model: str | None, processes: int) -> ProcessPoolExecutor:
+    """N processes that load the spaCy pipeline once each (spawned: the runner's threads make fork unsafe)."""
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_load_in_pool_process, initargs=(spacy_model,))
+    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
+
+
+class _ReadInProcess(beam.DoFn):
+    """A bundle of articles -> (the bundle, what the NLP read in it), in this worker."""
+
+    def __init__(self, spacy_model: str | None):
+        super().__init__()
+        self.spacy_model = spacy_model
+
+    def setup(self):
+        self.nlp = get_nlp(self.spacy_model)
+
+    def process(self, batch):
+        yield batch, read_bundle(self.nlp, batch)
+
+
+class _ReadInPool(beam.DoFn):
+    """(key, bundle of articles) -> (the bundle, what the NLP read in it), in a pool process.
+
+    Run inside Beam's AsyncWrapper: the live DirectRunner executes every step on one thread, which
+    would otherwise wait here while the pool works; wrapped, the thread goes on with other bundles
+    and the results are emitted by a processing-time timer when they are ready."""
+
+    def __init__(self, spacy_model: str | None, processes: int):
+        super().__init__()
+        self.spacy_model, self.processes = spacy_model, processes
+
+    def setup(self):
+        self.pool = nlp_pool(self.spacy_model, self.processes)
+
+    def process(self, keyed_batch):
+        _, batch = keyed_batch
+        yield batch, self.pool.submit(_read_in_pool_process, self.spacy_model, batch).result()
+
+
+def bundle_id(batch: list[dict]) -> tuple:
+    """What AsyncWrapper tracks a bundle in flight by (a list of dicts is not hashable)."""
+    return tuple(article["article_id"] for article in batch)
+
+
+#: One key for the bundles in flight to the pool: their number stays bounded by AsyncWrapper's buffer.
+_POOL_KEY = "nlp"
+#: How often AsyncWrapper looks for finished bundles (seconds): at most this much latency is added.
+POOL_COMMIT_SECONDS = 0.5
+
+
+class _ArticleOutputs(beam.DoFn):
+    """(bundle, reading) -> each article with its entities and its event mentions; an article the NLP
+    failed on becomes a dead letter."""
+
     stage = "ner"
 
-    def __init__(self, spacy_model: str | None, payload_limit: int):
+    def __init__(self, payload_limit: int):
         super().__init__()
-        self.spacy_model, self.payload_limit = spacy_model, payload_limit
+        self.payload_limit = payload_limit
         self.articles = Metrics.counter(self.stage, "articles")
         self.entities = Metrics.counter(self.stage, "entities")
         self.mentions = Metrics.counter("events", "mentions")
@@ -38,57 +149,56 @@ class _ReadArticles(beam.DoFn):
         self.pipe_ms = Metrics.counter(self.stage, "pipe_milliseconds")
         self.progress_seconds = progress.configured_seconds()
 
-    def setup(self):
-        self.nlp = get_nlp(self.spacy_model)
-
-    def process(self, batch):
-        started = time.perf_counter()
-        try:
-            docs = list(self.nlp.pipe(article["text"] for article in batch))
-        except Exception:  # noqa: BLE001 - find the article that fails by running them one at a time
-            docs = [None] * len(batch)
-        else:
-            self.pipe_ms.inc(round((time.perf_counter() - started) * 1000))
-            self.tokens.inc(sum(len(doc) for doc in docs))
-        for article, doc in zip(batch, docs):
+    def process(self, read_batch):
+        batch, bundle = read_batch
+        if bundle.tokens:
+            self.pipe_ms.inc(round(bundle.pipe_seconds * 1000))
+            self.tokens.inc(bundle.tokens)
+        for article, reading in zip(batch, bundle.readings):
             progress.count(self.stage, self.progress_seconds)
-            yield from self._read(article, doc)
+            yield from self._outputs(article, reading)
 
-    def _read(self, article, doc):
-        """The article with its entities, and its event mentions; a failure makes it a dead letter."""
-        try:
-            doc = doc if doc is not None else self.nlp(article["text"])
-            entities = entities_of(doc)
-            mentions = extract_events(doc, article)
-        except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
-            count_reason(self.stage, DEAD_LETTER, type(error).__name__)
+    def _outputs(self, article, reading: Reading | None):
+        if reading is None:
+            yield article
+            return
+        if reading.error is not None:
+            error_type, message = reading.error
+            count_reason(self.stage, DEAD_LETTER, error_type)
             yield TaggedOutput(DEAD_LETTER, dead_letter(
-                self.stage, type(error).__name__, f"ner/events failed: {error}", article, self.payload_limit))
+                self.stage, error_type, f"ner/events failed: {message}", article, self.payload_limit))
             return
         self.articles.inc()
-        self.entities.inc(len(entities))
-        self.mentions.inc(len(mentions))
-        yield {**article, "entities": entities}
-        for mention in mentions:
+        self.entities.inc(len(reading.entities))
+        self.mentions.inc(len(reading.mentions))
+        yield {**article, "entities": reading.entities}
+        for mention in reading.mentions:
             yield TaggedOutput(MENTIONS, mention)
 
 
 class ExtractEntitiesAndEvents(beam.PTransform):
     """Articles -> the same articles, English ones with entities (main output), their event MENTIONS,
-    and DEAD_LETTER."""
+    and DEAD_LETTER. `nlp_processes`: read the bundles in a pool of that many processes (0: in-process)."""
 
     def __init__(self, spacy_model: str | None = None, batch_size: int = DEFAULT_NER_BATCH_SIZE,
-                 payload_limit: int = DEFAULT_PAYLOAD_BYTES):
+                 payload_limit: int = DEFAULT_PAYLOAD_BYTES, nlp_processes: int = 0):
         super().__init__()
         self.spacy_model, self.batch_size, self.payload_limit = spacy_model, batch_size, payload_limit
+        self.nlp_processes = nlp_processes
 
     def expand(self, articles):
-        english, others = articles | "SplitByLanguage" >> beam.Partition(
-            lambda article, _: 0 if article["language"] == ENGLISH else 1, 2)
-        read = (
-            english
-            | "Bundle" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.batch_size)
-            | "ReadArticles" >> beam.ParDo(_ReadArticles(self.spacy_model, self.payload_limit))
-            .with_outputs(DEAD_LETTER, MENTIONS, main="articles"))
-        merged = (read.articles, others) | "WithOtherLanguages" >> beam.Flatten()
-        return {"articles": merged, MENTIONS: read[MENTIONS], DEAD_LETTER: read[DEAD_LETTER]}
+        # Other languages ride in the same bundles rather than beside them: joining two collections again
+        # would make the DirectRunner hold every article in its own process while the NLP runs.
+        bundles = articles | "Bundle" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.batch_size)
+        if self.nlp_processes:
+            read_bundles = (
+                bundles
+                | "KeyForPool" >> beam.Map(lambda batch: (_POOL_KEY, batch))
+                | "ReadInPool" >> beam.ParDo(AsyncWrapper(
+                    _ReadInPool(self.spacy_model, self.nlp_processes), parallelism=self.nlp_processes,
+                    callback_frequency=POOL_COMMIT_SECONDS, id_fn=bundle_id)))
+        else:
+            read_bundles = bundles | "ReadArticles" >> beam.ParDo(_ReadInProcess(self.spacy_model))
+        read = read_bundles | "ArticleOutputs" >> beam.ParDo(_ArticleOutputs(self.payload_limit)).with_outputs(
+            DEAD_LETTER, MENTIONS, main="articles")
+        return {"articles": read.articles, MENTIONS: read[MENTIONS], DEAD_LETTER: read[DEAD_LETTER]}

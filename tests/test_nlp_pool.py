@@ -1,0 +1,38 @@
+"""The NLP stage read in a pool of processes (`--nlp_processes`) gives what it gives in-process, and an
+article that fails is still an error of its own."""
+import datetime as dt
+
+from transforms.entities import _read_in_pool_process, nlp_pool, read_bundle
+from transforms.nlp import get_nlp
+
+TEXTS = ["U.S.-backed Iraqi forces have recaptured the town of Hawija from ISIS.",
+         "The Syrian Democratic Forces took full control of Raqqa on Tuesday, a spokesman said.",
+         "Fighting continued near Manbij as talks stalled."]
+
+
+def article(number: int, text, language: str = "en") -> dict:
+    return {"article_id": f"a{number}", "url": f"https://example.org/{number}", "source": "test",
+            "published_at": None, "published_date": dt.date(2017, 10, 5), "text": text, "language": language}
+
+
+def test_a_pool_process_reads_a_bundle_as_the_worker_itself_does():
+    articles = [article(number, text) for number, text in enumerate(TEXTS)]
+    in_process = read_bundle(get_nlp(), articles)
+    pooled = nlp_pool(None, 1).submit(_read_in_pool_process, None, articles).result(timeout=300)
+    assert pooled.readings == in_process.readings
+    assert pooled.tokens == in_process.tokens > 0
+    assert any(reading.mentions for reading in pooled.readings)
+
+
+def test_a_failing_article_is_an_error_and_the_others_are_read():
+    articles = [article(0, TEXTS[0]), article(1, None)]
+    first, failed = nlp_pool(None, 1).submit(_read_in_pool_process, None, articles).result(timeout=300).readings
+    assert first.error is None and first.entities
+    assert failed.entities is None and failed.error[0] and failed.error[1]
+
+
+def test_an_article_in_another_language_rides_in_the_bundle_unread():
+    articles = [article(0, "Les forces irakiennes ont repris la ville de Hawija.", "fr"), article(1, TEXTS[0])]
+    other, english = read_bundle(get_nlp(), articles).readings
+    assert other is None
+    assert english.error is None and english.mentions
