@@ -15,7 +15,7 @@ from transforms.clean import CleanArticles
 from transforms.dedupe import DropExactDuplicates, DropNearDuplicates, DropNearDuplicatesStreaming, seen_article
 from transforms.incremental import (EVENTS, MENTIONS, SEEN, lateness_boundary, mention_order, newest, read_carried,
                                     seen_order, within_horizon)
-from transforms.assembly import OPEN_MENTIONS, AssembleEvents, is_open, place_key
+from transforms.assembly import OPEN_MENTIONS, AssembleEvents, is_open, join_late_reports, place_key
 from transforms.control import CHANGES, FoldControl
 from transforms.entities import MENTIONS, ExtractEntitiesAndEvents
 from transforms.language import IdentifyLanguage
@@ -143,7 +143,11 @@ def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
         mentions = (carried[MENTIONS], mentions) | "AllOpenMentions" >> beam.Flatten()
         assembled = mentions | "AssembleEvents" >> AssembleEvents(boundary)
         state[MENTIONS] = assembled[OPEN_MENTIONS]
-        events = (carried[EVENTS], assembled.events) | "AllEvents" >> beam.Flatten()
+        events = ((carried[EVENTS], assembled.events)
+                  | "AllEvents" >> beam.Flatten()
+                  | "KeyByEventId" >> beam.Map(lambda event: (event["event_id"], event))
+                  | "GroupByEventId" >> beam.GroupByKey()
+                  | "JoinLateReports" >> beam.MapTuple(lambda _, same_id: join_late_reports(list(same_id))))
         state[EVENTS] = events | "ClosedEvents" >> beam.Filter(
             lambda event, day: not is_open(event, day), beam.pvalue.AsSingleton(boundary))
     else:

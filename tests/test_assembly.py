@@ -5,7 +5,8 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.assembly import AssembleEvents, assemble_events, confidence_of, date_period, place_key
+from transforms.assembly import (AssembleEvents, assemble_events, confidence_of, date_period, join_late_reports,
+                                 place_key)
 
 UTC = dt.timezone.utc
 AMERLI = {"name": "Amerli", "canonical_id": "place:IQ:amerli", "geonames_id": None, "lat": 34.7, "lon": 44.6,
@@ -73,6 +74,29 @@ def test_assembly_is_deterministic_in_any_order():
     mentions = [mention(f"a{i}", f"S{i}", dt.date(2014, 8, 30 + i % 2)) for i in range(4)]
     first = assemble_events("k", mentions)
     assert assemble_events("k", list(reversed(mentions))) == first
+
+
+def test_a_late_report_joins_the_closed_event_as_its_next_revision_in_any_order():
+    [closed] = assemble_events("k", [mention("reuters-1", "Reuters", dt.date(2014, 8, 31), allies=["PMF"])])
+    [late] = assemble_events("k", [mention("ap-9", "Associated Press", dt.date(2014, 8, 31), published=(2014, 11, 1),
+                                           allies=["US_COALITION"])])
+    assert late["event_id"] == closed["event_id"]
+    joined = join_late_reports([closed, late])
+    assert join_late_reports([late, closed]) == joined
+    assert joined["revision"] == 1
+    assert [e["article_id"] for e in joined["evidence"]] == ["reuters-1", "ap-9"]
+    assert (joined["num_mentions"], joined["num_articles"], joined["num_sources"]) == (2, 2, 2)
+    assert joined["allies"] == ["PMF", "US_COALITION"]
+    assert joined["last_reported"] == dt.datetime(2014, 11, 1, tzinfo=UTC)
+    assert joined["confidence"] == pytest.approx(1 - 0.4 * 0.4)
+
+
+def test_a_late_report_from_a_source_already_counted_does_not_raise_confidence():
+    [closed] = assemble_events("k", [mention("reuters-1", "Reuters", dt.date(2014, 8, 31))])
+    [late] = assemble_events("k", [mention("reuters-9", "Reuters", dt.date(2014, 8, 31), published=(2014, 11, 1))])
+    joined = join_late_reports([closed, late])
+    assert (joined["num_sources"], joined["confidence"]) == (1, pytest.approx(0.6))
+    assert join_late_reports([closed]) is closed
 
 
 def test_assemble_events_in_a_pipeline_groups_by_place():

@@ -101,14 +101,17 @@ def source_of(evidence: dict) -> str:
     return (evidence.get("source") or "").casefold().strip() or f"article:{evidence['article_id']}"
 
 
+def _evidence_order(evidence: dict) -> tuple:
+    return (evidence["published_at"] or dt.datetime.max.replace(tzinfo=dt.timezone.utc), evidence["article_id"],
+            evidence["start"])
+
+
 def control_event(key: str, mentions: list[dict]) -> dict:
     """One ControlEvent from the mentions of one event at one place."""
     best = min(mentions, key=_mention_order)  # the most precise date, then the earliest report
     event_type = _most_common(m["event_type"] for m in mentions)
     gaining = _most_common(m["gaining_actor"] for m in mentions)
-    evidence = sorted((m["evidence"] for m in mentions),
-                      key=lambda e: (e["published_at"] or dt.datetime.max.replace(tzinfo=dt.timezone.utc),
-                                     e["article_id"], e["start"]))
+    evidence = sorted((m["evidence"] for m in mentions), key=_evidence_order)
     reported = [e["published_at"] for e in evidence if e["published_at"] is not None]
     return {
         "event_id": stable_id(merge_class(best), key, gaining, best["event_date"], best["date_precision"]),
@@ -128,6 +131,45 @@ def control_event(key: str, mentions: list[dict]) -> dict:
         "last_reported": max(reported) if reported else None,
         "confidence": confidence_of(mentions),
         "revision": 0,
+    }
+
+
+def join_late_reports(events: list[dict]) -> dict:
+    """One event from the records that share an event id across incremental runs: the event an earlier
+    run closed and the one that reports of it, arriving after it closed, formed of their own.
+
+    Their evidence is joined and the result is the next revision, so readers taking the highest
+    revision see one event. The mentions behind a closed event are not kept, so its confidence combines
+    the records': as independent corroboration when they share no source, else the higher one. The
+    result depends only on the set of records, never on the order they arrive in."""
+    if len(events) == 1:
+        return events[0]
+    events = sorted(events, key=lambda event: (-event["num_mentions"], event["revision"],
+                                               [_evidence_order(e) for e in event["evidence"]]))
+    primary = events[0]
+    evidence = sorted({(e["article_id"], e["start"]): e for event in events for e in event["evidence"]}.values(),
+                      key=_evidence_order)
+    source_sets = [{source_of(e) for e in event["evidence"]} for event in events]
+    if sum(map(len, source_sets)) == len(set().union(*source_sets)):
+        doubt = 1.0
+        for event in events:
+            doubt *= 1.0 - event["confidence"]
+        confidence = round(1.0 - doubt, 4)
+    else:
+        confidence = max(event["confidence"] for event in events)
+    reported = [e["published_at"] for e in evidence if e["published_at"] is not None]
+    return {
+        **primary,
+        "allies": sorted({ally for event in events for ally in event["allies"]} - {primary["gaining_actor"]}),
+        "certainty": min((event["certainty"] for event in events), key=CERTAINTY_ORDER.index),
+        "evidence": evidence,
+        "num_mentions": len(evidence),
+        "num_articles": len({e["article_id"] for e in evidence}),
+        "num_sources": len({source_of(e) for e in evidence}),
+        "first_reported": min(reported) if reported else None,
+        "last_reported": max(reported) if reported else None,
+        "confidence": confidence,
+        "revision": max(event["revision"] for event in events) + 1,
     }
 
 
