@@ -2,10 +2,13 @@ import datetime as dt
 
 import apache_beam as beam
 import pytest
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_stream import TestStream
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.control import FoldControl, control_as_of, fold_control
+from transforms.control import (FoldControl, FoldedViewCoder, _FoldLive, control_as_of, fold_control, folded_view,
+                                is_news, latest_revisions)
 
 D = dt.date
 IS, GOV, SDF, PMF = "ISLAMIC_STATE", "IRAQI_GOVERNMENT", "SDF", "PMF"
@@ -211,3 +214,81 @@ def test_fold_control_in_a_pipeline_splits_states_and_changes():
                               ("Mosul", D(2017, 6, 1)), ("Hajeen", D(2018, 6, 17))]), label="CheckStates")
         assert_that(folded["changes"] | "Changes" >> beam.Map(lambda c: c["to_controller"]),
                     equal_to([IS, GOV]), label="CheckChanges")
+
+
+def test_the_fold_reads_only_the_folded_view_of_an_event():
+    places = [MOSUL_EVENTS, [event(HAWIJA, "HOLD", D(2016, 1, 10), IS, allies=[PMF]),
+                             event(HAWIJA, "SIEGE", D(2016, 3, 1), PMF, IS, certainty="claimed"),
+                             event(HAWIJA, "WITHDRAWAL", D(2016, 3, 9), losing=IS, precision="week")]]
+    for events in places:
+        assert fold_control([folded_view(e) for e in events]) == fold_control(events)
+
+
+def test_folded_views_survive_their_coder():
+    coder = FoldedViewCoder()
+    for view in map(folded_view, [*MOSUL_EVENTS, event(MOSUL, "HOLD", None, IS, precision="unknown")]):
+        assert coder.decode(coder.encode(view)) == view
+
+
+def test_only_a_later_revision_that_changes_what_the_fold_reads_is_news():
+    first = folded_view(MOSUL_EVENTS[4])
+    resent = dict(first, revision=1)
+    assert is_news(first, None) == (True, True)
+    assert is_news(resent, first) == (True, False)  # the next accumulating pane sends it again
+    assert is_news(dict(first, revision=2, confidence=0.9), resent) == (True, True)
+    assert is_news(dict(first, confidence=0.9), resent) == (False, False)  # an older revision, arriving late
+    assert is_news(dict(resent, confidence=0.9), resent) == (False, False)  # of equal revisions the first counts
+
+
+class _Bag(list):
+    def read(self):
+        return iter(list(self))
+
+    add = list.append
+
+
+class _Value:
+    def __init__(self):
+        self.value = None
+
+    def read(self):
+        return self.value
+
+    def write(self, value):
+        self.value = value
+
+
+def test_the_live_fold_keeps_at_most_two_revisions_per_event_and_folds_the_latest():
+    fold, events, emitted = _FoldLive(), _Bag(), _Value()
+    capture = folded_view(MOSUL_EVENTS[4])
+    for view in [folded_view(e) for e in MOSUL_EVENTS[:4]] + [
+            dict(capture, revision=revision, num_mentions=revision + 1) for revision in range(7)]:
+        list(fold.process(("geonames:99072", view), events=events, emitted=emitted))
+        assert len(events) <= 2 * len(latest_revisions(events))
+    assert len(latest_revisions(events)) == 5
+    assert {e["event_id"]: e["revision"] for e in latest_revisions(events)}[capture["event_id"]] == 6
+    final = fold_control([*MOSUL_EVENTS[:4], dict(MOSUL_EVENTS[4], revision=6, num_mentions=7)])
+    assert fold_control(events) == final
+
+
+def test_the_live_fold_emits_revisions_for_news_only():
+    recount = dict(MOSUL_EVENTS[4], confidence=0.9, revision=2)
+    stale = dict(MOSUL_EVENTS[4], confidence=0.3, revision=1)
+    stream = TestStream()
+    for wave in [MOSUL_EVENTS, [dict(e, revision=1) for e in MOSUL_EVENTS], [recount], [stale]]:
+        stream = stream.add_elements(wave).advance_processing_time(10)
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    final_states, _ = fold_control([*MOSUL_EVENTS, recount])
+    with TestPipeline(options=options) as p:
+        folded = p | stream.advance_watermark_to_infinity() | FoldControl(live=True)
+        assert_that(folded["changes"] | "Changes" >> beam.Map(
+            lambda c: (c["change_date"], c["to_controller"], c["confidence"], c["revision"])),
+            equal_to([(D(2014, 6, 1), IS, 0.6, 0), (D(2017, 6, 1), GOV, 0.6, 0), (D(2017, 6, 1), GOV, 0.9, 1)]),
+            label="CheckChanges")
+        assert_that(folded["control"], lambda states: _assert_latest_states_are(states, final_states),
+                    label="CheckStates")
+
+
+def _assert_latest_states_are(states, expected):
+    assert [dict(s, revision=0) for s in latest_revisions(states, lambda s: s["window_date"])] == expected
