@@ -106,13 +106,25 @@ def _evidence_order(evidence: dict) -> tuple:
             evidence["start"])
 
 
+def evidence_fields(evidence: list[dict]) -> dict:
+    """The fields of a ControlEvent that follow from its evidence alone (sorted by `_evidence_order`)."""
+    reported = [e["published_at"] for e in evidence if e["published_at"] is not None]
+    return {
+        "evidence": evidence,
+        "num_mentions": len(evidence),
+        "num_articles": len({e["article_id"] for e in evidence}),
+        "num_sources": len({source_of(e) for e in evidence}),
+        "first_reported": min(reported) if reported else None,
+        "last_reported": max(reported) if reported else None,
+    }
+
+
 def control_event(key: str, mentions: list[dict]) -> dict:
     """One ControlEvent from the mentions of one event at one place."""
     best = min(mentions, key=_mention_order)  # the most precise date, then the earliest report
     event_type = _most_common(m["event_type"] for m in mentions)
     gaining = _most_common(m["gaining_actor"] for m in mentions)
     evidence = sorted((m["evidence"] for m in mentions), key=_evidence_order)
-    reported = [e["published_at"] for e in evidence if e["published_at"] is not None]
     return {
         "event_id": stable_id(merge_class(best), key, gaining, best["event_date"], best["date_precision"]),
         "event_type": event_type,
@@ -123,12 +135,7 @@ def control_event(key: str, mentions: list[dict]) -> dict:
         "event_date": best["event_date"],
         "date_precision": best["date_precision"],
         "certainty": min((m["certainty"] for m in mentions), key=CERTAINTY_ORDER.index),
-        "evidence": evidence,
-        "num_mentions": len(mentions),
-        "num_articles": len({e["article_id"] for e in evidence}),
-        "num_sources": len({source_of(e) for e in evidence}),
-        "first_reported": min(reported) if reported else None,
-        "last_reported": max(reported) if reported else None,
+        **evidence_fields(evidence),
         "confidence": confidence_of(mentions),
         "revision": 0,
     }
@@ -157,17 +164,11 @@ def join_late_reports(events: list[dict]) -> dict:
         confidence = round(1.0 - doubt, 4)
     else:
         confidence = max(event["confidence"] for event in events)
-    reported = [e["published_at"] for e in evidence if e["published_at"] is not None]
     return {
         **primary,
         "allies": sorted({ally for event in events for ally in event["allies"]} - {primary["gaining_actor"]}),
         "certainty": min((event["certainty"] for event in events), key=CERTAINTY_ORDER.index),
-        "evidence": evidence,
-        "num_mentions": len(evidence),
-        "num_articles": len({e["article_id"] for e in evidence}),
-        "num_sources": len({source_of(e) for e in evidence}),
-        "first_reported": min(reported) if reported else None,
-        "last_reported": max(reported) if reported else None,
+        **evidence_fields(evidence),
         "confidence": confidence,
         "revision": max(event["revision"] for event in events) + 1,
     }
