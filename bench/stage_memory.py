@@ -21,6 +21,8 @@ import time
 import psutil
 from apache_beam.runners.portability.fn_api_runner import execution, fn_runner
 
+from bench.throughput import proportional_bytes
+
 SAMPLE_SECONDS = 1.0
 REPORTED_MIB = 10
 
@@ -34,6 +36,17 @@ def resident_mib(root: psutil.Process) -> list[int]:
         except psutil.Error:  # it ended between the listing and the reading
             continue
     return found
+
+
+def proportional_mib(root: psutil.Process) -> int:
+    """The proportional set sizes of `root` and the processes below it, summed (MiB)."""
+    total = 0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            total += proportional_bytes(process.pid, process.memory_info().rss)
+        except psutil.Error:
+            continue
+    return total >> 20
 
 
 def buffered_bytes(buffer) -> int:
@@ -90,7 +103,7 @@ class StageLog:
     def sample(self) -> None:
         while True:
             self.write({"t": round(time.monotonic() - self.started, 1), "sample": resident_mib(self.runner),
-                        "stage": self.stage})
+                        "pss_mib": proportional_mib(self.runner), "stage": self.stage})
             time.sleep(SAMPLE_SECONDS)
 
 
@@ -109,6 +122,9 @@ def summary(path: str) -> str:
     if samples:
         peak = max(samples, key=lambda record: sum(record["sample"]))
         lines.append(f"peak {sum(peak['sample'])} MiB at {peak['t']} s {peak['sample']} in {peak['stage'][:100]}")
+        proportional = max(samples, key=lambda record: record.get("pss_mib", 0))
+        lines.append(f"peak PSS {proportional.get('pss_mib', 0)} MiB at {proportional['t']} s in "
+                     f"{proportional['stage'][:100]}")
     return "\n".join(lines)
 
 

@@ -139,7 +139,7 @@ def watch(run: subprocess.Popen, output: Path, seen: Watch, stop: threading.Even
     root = psutil.Process(run.pid)
     while not stop.is_set() and run.poll() is None:
         tree = process_tree(root)
-        seen.memory.append((time.time(), sum(rss for _, _, rss, _ in tree), sum(cpu for *_, cpu in tree)))
+        seen.memory.append((time.time(), sum(entry[2] for entry in tree), sum(entry[3] for entry in tree)))
         read_new_output(output, seen)
         time.sleep(POLL_SECONDS)
 

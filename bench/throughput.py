@@ -8,7 +8,10 @@ child process while sampling the resident memory of every process of the run, th
 spaCy pipeline alone (`nlp.pipe`, N processes) over exactly the texts that reached the NLP stage. It
 prints, per size: articles and words per second end to end, the same for the bare bound, their ratio,
 the peak memory of all processes, the time to first output file, and the growth from one size to the
-next. Each size can be run alone; `--results` merges the figures into a JSON file across calls.
+next. Memory is given twice: the sum of resident sets (RSS), which counts the pages processes share
+(the Python interpreter, spaCy's, numpy's and lingua's libraries) once in every process, and the sum of
+proportional sets (PSS, Linux), which divides each shared page among the processes that map it: what
+the run takes from the machine. Each size can be run alone; `--results` merges the figures into a JSON file across calls.
 
 Replicated FA-KES would be dropped as near duplicates and never reach the NLP, which would fake the
 comparison; so every synthetic article draws its sentences at random (seeded) from the whole corpus,
@@ -96,6 +99,7 @@ class RunWatch:
     and when the first output file appeared."""
 
     peak_bytes: int = 0
+    peak_pss_bytes: int = 0
     peak_processes: list = field(default_factory=list)  # (name, bytes) of each process at the peak
     process_peaks: dict = field(default_factory=dict)  # pid -> (name, the most bytes it held at any sample)
     cpu_seconds: dict = field(default_factory=dict)  # pid -> user + system seconds, as last seen
@@ -103,15 +107,30 @@ class RunWatch:
     first_output_seconds: float | None = None
 
 
-def process_tree(root: psutil.Process) -> list[tuple[int, str, int, float]]:
-    """(pid, short command line, resident bytes, CPU seconds) of `root` and every process below it."""
+def proportional_bytes(pid: int, resident: int) -> int:
+    """The process's proportional set size (Pss in /proc/PID/smaps_rollup, Linux 4.14+); its resident
+    bytes where the kernel does not give it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resident
+
+
+def process_tree(root: psutil.Process) -> list[tuple[int, str, int, float, int]]:
+    """(pid, short command line, resident bytes, CPU seconds, proportional bytes) of `root` and every
+    process below it."""
     found = []
     for process in [root, *root.children(recursive=True)]:
         try:
             with process.oneshot():
                 times = process.cpu_times()
-                found.append((process.pid, " ".join(process.cmdline()[1:4])[:80], process.memory_info().rss,
-                              times.user + times.system))
+                rss = process.memory_info().rss
+                found.append((process.pid, " ".join(process.cmdline()[1:4])[:80], rss, times.user + times.system,
+                              proportional_bytes(process.pid, rss)))
         except psutil.Error:  # it ended between the listing and the reading
             continue
     return found
@@ -129,16 +148,17 @@ def watch(child: subprocess.Popen, output: Path, started: float, run: RunWatch) 
     root = psutil.Process(child.pid)
     while child.poll() is None:
         tree = process_tree(root)
-        total = sum(rss for _, _, rss, _ in tree)
+        total, proportional = sum(entry[2] for entry in tree), sum(entry[4] for entry in tree)
         elapsed = time.monotonic() - started
-        run.samples.append((round(elapsed, 1), total, len(tree)))
-        run.cpu_seconds.update((pid, cpu) for pid, _, _, cpu in tree)
-        for pid, name, rss, _ in tree:
+        run.samples.append((round(elapsed, 1), total, len(tree), proportional))
+        run.cpu_seconds.update((pid, cpu) for pid, _, _, cpu, _ in tree)
+        for pid, name, rss, _, _ in tree:
             if rss > run.process_peaks.get(pid, ("", 0))[1]:
                 run.process_peaks[pid] = (name, rss)
+        run.peak_pss_bytes = max(run.peak_pss_bytes, proportional)
         if total > run.peak_bytes:
             run.peak_bytes = total
-            run.peak_processes = sorted(((name, rss) for _, name, rss, _ in tree), key=lambda entry: -entry[1])
+            run.peak_processes = sorted(((name, rss) for _, name, rss, _, _ in tree), key=lambda entry: -entry[1])
         if run.first_output_seconds is None and first_output_written(output):
             run.first_output_seconds = elapsed
         time.sleep(SAMPLE_SECONDS)
@@ -218,6 +238,7 @@ class SizeResult:
     seconds: float
     cpu_seconds: float
     peak_rss_mib: float
+    peak_pss_mib: float
     first_output_seconds: float | None
     nlp_articles: int
     nlp_words: int
@@ -249,7 +270,7 @@ def measure(size: int, workers: int, scratch: Path, extra_flags: list[str]) -> S
     return SizeResult(
         articles=size, words=sum(words(record["text"]) for record in records), seconds=seconds,
         cpu_seconds=sum(run.cpu_seconds.values()), peak_rss_mib=run.peak_bytes / 2**20,
-        first_output_seconds=run.first_output_seconds, nlp_articles=len(texts),
+        peak_pss_mib=run.peak_pss_bytes / 2**20, first_output_seconds=run.first_output_seconds, nlp_articles=len(texts),
         nlp_words=sum(words(text) for text in texts), nlp_tokens=bare.tokens, bare_seconds=bare.seconds,
         bare_cpu_seconds=bare.cpu_seconds, duplicates=summary["duplicates"],
         outcomes={kind: summary[kind] for kind in ("articles", "duplicates", "filtered", "dead_letter")},
@@ -276,7 +297,8 @@ def report(results: dict[int, dict], workers: int) -> str:
             f"{size:>8} {r['seconds']:>8.1f} {size / r['seconds']:>6.1f} {r['words'] / r['seconds']:>7.0f} | "
             f"{r['bare_seconds']:>7.1f} {r['nlp_articles'] / r['bare_seconds']:>6.1f} "
             f"{r['nlp_words'] / r['bare_seconds']:>7.0f} | {r['bare_seconds'] / r['seconds']:>5.2f} "
-            f"{r['bare_cpu_seconds'] / r['cpu_seconds']:>5.2f} | {r['peak_rss_mib']:>5.0f} MiB {first:>7} {growth:>6}")
+            f"{r['bare_cpu_seconds'] / r['cpu_seconds']:>5.2f} | {r['peak_rss_mib']:>5.0f} MiB {r.get('peak_pss_mib', 0):>5.0f} MiB "
+            f"{first:>7} {growth:>6}")
         previous = r
     return "\n".join(lines)
 
@@ -299,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             results[size] = asdict(result)
             print(f"{size} articles: {result.seconds:.1f} s ({result.cpu_seconds:.0f} CPU s), bare bound "
                   f"{result.bare_seconds:.1f} s ({result.bare_cpu_seconds:.0f} CPU s), peak {result.peak_rss_mib:.0f} "
-                  f"MiB, outcomes {result.outcomes}; "
+                  f"MiB RSS, {result.peak_pss_mib:.0f} MiB PSS, outcomes {result.outcomes}; "
                   f"largest processes at the peak: {result.peak_processes[:4]}; each process at its own peak: "
                   f"{result.process_peaks[:4]}", flush=True)
             if args.results:

@@ -17,7 +17,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from pipeline import publish, query, report, state
 from pipeline.logs import LOG_FORMATS, LOG_LEVELS, configure_logging
-from pipeline.malloc import limit_malloc_arenas
+from transforms.malloc import limit_malloc_arenas, trim_freed_memory
 from pipeline.graph import build_pipeline
 from pipeline.options import ControlPipelineOptions
 from pipeline.summary import RunSummary, counter_totals
@@ -126,6 +126,7 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     options = PipelineOptions(argv)
     options.view_as(StandardOptions).streaming = live or options.view_as(StandardOptions).streaming
     limit_malloc_arenas()
+    trim_freed_memory()
     try:
         pipeline = beam.Pipeline(options=options)
     except ValueError as error:  # an unknown --runner, for one

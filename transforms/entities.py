@@ -25,6 +25,7 @@ from apache_beam.transforms.async_dofn import AsyncWrapper
 
 from transforms import progress
 from transforms.events import extract_events
+from transforms.malloc import trim_freed_memory
 from transforms.nlp import entities_of, get_nlp
 from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, count_reason, dead_letter
 
@@ -72,6 +73,7 @@ def read_bundle(nlp, articles: list[dict]) -> BundleReading:
 
 
 def _load_in_pool_process(spacy_model: str | None) -> None:
+    trim_freed_memory()
     get_nlp(spacy_model)
 
 

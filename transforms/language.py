@@ -211,6 +211,7 @@ class IdentifyLanguage(StageDoFn):
     stage = "language"
 
     def setup(self):
+        super().setup()
         self.detector = get_detector()
 
     def transform(self, article):

@@ -12,6 +12,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
 from transforms import progress
+from transforms.malloc import trim_freed_memory
 
 DEAD_LETTER = "dead_letter"
 FILTERED = "filtered"
@@ -82,6 +83,9 @@ class StageDoFn(beam.DoFn):
         self.payload_limit = payload_limit
         self.processed = Metrics.counter(self.stage, "processed")
         self.progress_seconds = progress.configured_seconds()  # fixed when the pipeline is built
+
+    def setup(self):
+        trim_freed_memory()  # every worker runs the stages: where each one starts handing freed memory back
 
     def transform(self, element, *side_inputs) -> Iterable:
         raise NotImplementedError
