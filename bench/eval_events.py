@@ -13,10 +13,13 @@
    Where ACLED's geo_precision is 2-3 its location is the nearest town it knows, so there an
    unlocatable place or one within 25 km of it counts as the place. An extracted place the gazetteer
    cannot locate is ACLED's when the names agree as the gazetteer matches them, or when, word by word
-   in spelling key (never by a fuzzy score), the shorter name begins the longer one, with Arabic
-   articles, generic words ('village', 'Mount', a leading 'Tal', 'Khirbet', 'Mazraat'), 'Abul' / 'Bin'
-   spellings, ghayn and dhal written 'g' / 'gh' and 'z' / 'dh' and a construct-state 'at' ending
-   (Hatlat / Hatla) set aside, and with the direction or size qualifiers both write in agreement
+   as the gazetteer matches names (its spelling key, or its consonant skeleton with vowel patterns
+   that differ in at most a slot: ghayn and dhal written 'g' / 'gh' and 'z' / 'dh', Mhser / Mahsar,
+   and a construct-state '-at' ending before another word of the name, Hwaijet Saker / Hawija Saker,
+   Um Treikiet Elqablieh / Umm Turaykiyah, or on both last words, Hatlat / Hatla; never a fuzzy
+   score alone), the shorter name begins the longer one, with Arabic
+   articles, generic words ('village', 'Mount', a leading 'Tal', 'Khirbet', 'Mazraat') and 'Abul' / 'Bin'
+   spellings set aside, and with the direction or size qualifiers both write in agreement
    (Sharqiyah / Eastern, Tahtani / Lower, Saghira / Small): 'Aqareb' is 'Aqareb al-Safi', 'Lower
    Baqras' is 'Baqras Tahtani', 'Salam Al-Sharqiyah' is 'Eastern Salam'; a shorter name of opening
    words alone ('Jabal al-Sheikh' against 'Sheikh Hilal') is no match. A note listing several villages
@@ -39,7 +42,7 @@ from pathlib import Path
 from bench.shared_data import ACLED_CSV, EVAL, FA_KES_CSV, SEEDS, read_fa_kes, require
 from transforms.boilerplate import clean_text
 from transforms.events import CAPTURE, HYPOTHETICAL, SIEGE_BROKEN, extract_events
-from transforms.gazetteer import (ARABIC_ARTICLES, GENERIC_WORDS, fold_place_name, get_gazetteer, name_keys,
+from transforms.gazetteer import (ARABIC_ARTICLES, GENERIC_WORDS, construct_state, fold_place_name, get_gazetteer,
                                   place_names_agree)
 from transforms.nlp import get_nlp
 
@@ -87,7 +90,8 @@ QUALIFIERS = {
     "east": "sharqi sharqiya sharqiyah sharqiyeh sharqieh sharqiyya sharqiyyah eastern east",
     "west": "gharbi gharbiya gharbiyah gharbiyeh gharbieh western west",
     "north": "shamali shamaliya shamaliyah shamaliyeh shmali northern north",
-    "south": "janubi janoubi jnubi qibli kibli janubiya janubiyah southern south",
+    "south": "janubi janoubi jnubi qibli kibli qabli qablia qablieh qabliyeh qibliyeh janubiya janubiyah "
+             "southern south",
     "lower": "tahtani tahtaniyah tahtania tahtaniya lower",
     "upper": "fawqani foqani fouqani fawqaniyah foqaniyah upper",
     "small": "saghir saghira saghirah sghir sgheer sgheera zghir small little",
@@ -223,25 +227,22 @@ def acled_names_agree(extracted: str, location: str) -> bool:
         return False
     shorter, longer = sorted((words_a, words_b), key=len)
     return not set(shorter) <= NAME_HEAD_WORDS and all(
-        _word_key(a) == _word_key(b) for a, b in zip(shorter, longer))
+        place_names_agree(a, b) for a, b in zip(shorter, longer))
 
 
 def _name_words(name: str) -> tuple[list[str], set[str]]:
     """The name's distinctive words and its qualifiers ('Salam Al-Sharqiyah' -> ['salam'], {'east'})."""
-    words = [WORD_SPELLINGS.get(word, word) for word in fold_place_name(name).split() if word not in ARABIC_ARTICLES]
-    qualifiers = {QUALIFIER_OF[word] for word in words if word in QUALIFIER_OF}
-    core = [word for word in words
+    folded = fold_place_name(name).split()
+    # (word, its construct-state reading before another word of the name: 'Hwaijet Saker', 'Um Treikiet
+    # Elqablieh'), with the word itself deciding what kind of word it is
+    words = [(WORD_SPELLINGS.get(word, word), read) for word, read in zip(folded, construct_state(folded))
+             if word not in ARABIC_ARTICLES]
+    qualifiers = {QUALIFIER_OF[word] for word, _ in words if word in QUALIFIER_OF}
+    core = [(word, read) for word, read in words
             if word not in QUALIFIER_OF and word not in GENERIC_WORDS and word not in EXTRA_GENERIC_WORDS]
-    while len(core) > 1 and core[0] in LEADING_GENERIC_WORDS:
+    while len(core) > 1 and core[0][0] in LEADING_GENERIC_WORDS:
         core.pop(0)
-    return core, qualifiers
-
-
-def _word_key(word: str) -> str:
-    """The word's spelling key, with ghayn written 'gh' or 'g' and dhal 'dh' or 'z' (Ghor / Gor, Adhib /
-    Azeeb) and without a construct-state 'at' ending (Hatlat / Hatla)."""
-    key = name_keys(word.replace("gh", "g").replace("dh", "z"))[1]
-    return key[:-1] if len(key) > 4 and key.endswith("at") else key
+    return [WORD_SPELLINGS.get(read, read) for _, read in core], qualifiers
 
 
 def _acled_match(mention: dict, row: dict) -> bool:

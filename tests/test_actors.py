@@ -64,7 +64,7 @@ def test_modifier_chains(actors, text, group, allies):
     ("Hashd al-Shaabi", "PMF"), ("regime forces", "SYRIAN_GOVERNMENT"), ("Hayat Tahrir al-Sham", "NUSRA_HTS"),
     ("Hizbollah", "HEZBOLLAH"), ("U.S. air strikes", "US_COALITION"), ("American airstrikes", "US_COALITION"),
     ("Russian warplanes", "RUSSIA"), ("Wagner mercenaries", "RUSSIA"), ("Ukrainian troops", "UKRAINE_GOVERNMENT"),
-    ("Donetsk People's Republic", "DPR_LPR"), ("Peshmerga", "PESHMERGA"),
+    ("Donetsk People's Republic", "DPR_LPR"), ("Peshmerga", "PESHMERGA"), ("Fastaqim Kama Umirt", "REBELS"),
 ])
 def test_aliases(text, group):
     assert resolve_actor(text) == group

@@ -17,10 +17,11 @@ def test_arabic_and_english_qualifiers_agree_and_must_not_differ():
     assert not acled_names_agree("Salam Al-Gharbiyah", "Eastern Salam")
 
 
-def test_spellings_of_abu_ibn_and_a_construct_state_ending():
+def test_spellings_of_abu_ibn_and_a_construct_state_ending_before_another_word():
     assert acled_names_agree("Abul Kusour", "Abu Al-Qusur")
     assert acled_names_agree("Qasr Ibn Wardan", "Qasr Bin Wardan")
-    assert acled_names_agree("Hatlat", "Hatla")
+    assert acled_names_agree("Hatlat al-Sharqiyah", "Eastern Hatla")
+    assert acled_names_agree("Hatlat", "Hatla")  # a name whose next word one source leaves out
 
 
 def test_names_sharing_only_a_later_word_or_a_fuzzy_spelling_do_not_agree():
@@ -35,3 +36,10 @@ def test_ghayn_and_dhal_transliterations():
     assert acled_names_agree("Wadi al-Adhib", "Wadi Al-Azeeb")
     assert not acled_names_agree("Jabal al-Sheikh", "Sheikh Hilal")
     assert not acled_names_agree("Rasm al-Kabir", "Rasm al-Ahmar")
+
+
+def test_words_agree_as_the_gazetteer_matches_them():
+    assert acled_names_agree("Tal Mahsar", "Tal Mhser")
+    assert acled_names_agree("Baqrus Tahtani", "Lower Baqras")
+    assert acled_names_agree("Umm Turaykiyah", "Um Treikiet Elqablieh")  # an Arabic 'southern' on one side only
+    assert not acled_names_agree("Sawda", "Sweida")

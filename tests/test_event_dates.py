@@ -10,6 +10,8 @@ MONDAY = dt.date(2014, 9, 1)
 
 @pytest.mark.parametrize("expression, expected", [
     ("yesterday", (dt.date(2014, 8, 31), "day")),
+    ("the previous day", (dt.date(2014, 8, 31), "day")),
+    ("the day before yesterday", (dt.date(2014, 8, 30), "day")),
     ("today", (MONDAY, "day")),
     ("on Sunday", (dt.date(2014, 8, 31), "day")),
     ("Sunday night", (dt.date(2014, 8, 31), "day")),

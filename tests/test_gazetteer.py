@@ -249,3 +249,25 @@ def test_place_names_agree_across_transliterations_but_not_between_places():
     assert place_names_agree("Ar Raqqah", "Raqqa")
     assert not place_names_agree("Hawija", "Hajin")
     assert not place_names_agree("Homs", "Hama")
+
+
+def test_skeleton_matches_tolerate_a_vowel_slot_but_not_a_different_name():
+    from transforms.gazetteer import place_names_agree
+    assert place_names_agree("Tal Mahsar", "Tal Mhser")  # m-h is no digraph: the 'h' is a consonant
+    assert place_names_agree("Tayyibat al-Fal", "Tayib Al-Fal")  # construct-state ending
+    assert place_names_agree("Hawija Saker", "Hwaijet Saker")
+    assert place_names_agree("Abu al-Ghor", "Abu Gor") and place_names_agree("Wadi Adhib", "Wadi Azeeb")
+    assert not place_names_agree("Sawda", "Sweida")  # short names keep their glides
+    assert not place_names_agree("Hama", "Hum")
+    assert not place_names_agree("Bashir", "Basira")  # sh / s and a vowel slot: two differences
+    assert not place_names_agree("Binnish", "Bāniyās")  # vowels unlike in quality as well as place
+
+
+def test_a_village_resolves_across_vowel_spellings(tmp_path, cache):
+    rows = [(2001, "Tall Maḩsar", "", 35.2, 37.0, "P", "PPL", "SY", "10", 600),
+            (2002, "Ţayyibat al Fāl", "", 35.9, 39.9, "P", "PPL", "SY", "07", 700),
+            (2003, "As Sawdā", "", 32.7, 36.6, "P", "PPL", "SY", "14", 900)]
+    villages = Gazetteer([gz.geonames_dump_index(write_dump(tmp_path / "villages.txt", rows))])
+    assert villages.resolve("Tal Mhser", ["SY"]).geonames_id == 2001
+    assert villages.resolve("Tayib al-Fal", ["SY"]).geonames_id == 2002
+    assert villages.resolve("Sweida", ["SY"]) is None

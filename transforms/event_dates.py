@@ -23,7 +23,8 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 _CONTEXT_WORDS = frozenset("on in since during until till by from through of at the early late mid "
                            "earlier later beginning end start".split())
 _DAY_PARTS = frozenset("morning afternoon evening night".split())
-_RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "overnight": 0}
+_RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "overnight": 0, "previous day": -1,
+                  "preceding day": -1, "day before yesterday": -2}
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _DEICTIC_SHIFT = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1}
 _UNIT_PRECISION = {"day": DAY, "week": WEEK, "month": MONTH, "year": YEAR}
@@ -104,9 +105,9 @@ def _weekday(words: list[str], published: dt.date) -> tuple[dt.date, str] | None
 
 
 def _relative_day(words: list[str], published: dt.date) -> tuple[dt.date, str] | None:
-    if len(words) == 1 and words[0] in _RELATIVE_DAYS:
-        return published + dt.timedelta(days=_RELATIVE_DAYS[words[0]]), DAY
-    return None
+    """'yesterday', 'the previous day', 'the day before yesterday'."""
+    shift = _RELATIVE_DAYS.get(" ".join(words))
+    return (published + dt.timedelta(days=shift), DAY) if shift is not None else None
 
 
 def _deictic_period(words: list[str], published: dt.date) -> tuple[dt.date, str] | None:

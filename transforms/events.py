@@ -31,6 +31,7 @@ from transforms.actors import load_actor_dictionary
 from transforms.dates import dateline_date
 from transforms.event_dates import (DAY, MONTH, PRECISIONS, UNKNOWN, WEEK, at_precision, duration_start, resolve_date,
                                    time_after, time_before)
+from transforms.gazetteer import ARABIC_ARTICLES
 from transforms.nlp import resolve_place
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
@@ -43,8 +44,15 @@ AGENT_FIRST, PLACE_FIRST, LOSER_FIRST, NOMINAL, MODIFIER = (
 NON_STATE, STATE, ANY, LAST = "non_state", "state", "any", "last"
 ACTOR, PLACE, DATE = "ACTOR", "PLACE", "DATE"
 COUNTRY_FEATURE = "country"
+ADMIN1_FEATURE = "admin1"
+GOVERNORATE = "Governorate"  # how the gazetteer names a first-level area ('Aleppo Governorate')
 NAME_LABELS = frozenset({"PER", "ORG", "MISC"})
 PREVIOUS_SENTENCES = 3
+PARTITIVE_ADJECTIVES = 2  # words between 'of' and the whole ('parts of the besieged northern city')
+POSSESSIVE_ENDINGS = ("'s", "’s")
+RELATIVE_PRONOUNS = ("whom", "who", "that")
+FACTIVE_LINKS = ("to", "them", "it", "him", "after")  # 'managed to', 'enabled them to', 'managed after clashes to'
+OPPOSING_CUE_GAP = 3  # words between an opposing cue and the campaign it names ('repelled a major regime offensive')
 _DAY_NUMBER = re.compile(r"^\d{1,2}(st|nd|rd|th)?$")
 
 
@@ -139,6 +147,10 @@ class Rules:
     partitive_areas: frozenset
     partitive_modifiers: frozenset
     partitive_city_modifiers: frozenset
+    province_nouns: frozenset
+    opposing_cues: Phrases
+    captive_nouns: frozenset
+    subject_pronouns: frozenset
     hypothetical: Phrases
     factive_before_to: frozenset
     claimed: Phrases
@@ -206,6 +218,10 @@ def rules_from_data(data: dict) -> Rules:
         partitive_areas=frozenset(roles["partitive_areas"]),
         partitive_modifiers=frozenset(roles["partitive_modifiers"]),
         partitive_city_modifiers=frozenset(roles["partitive_city_modifiers"]),
+        province_nouns=frozenset(roles["province_nouns"]),
+        opposing_cues=Phrases.of(roles["opposing_cues"]),
+        captive_nouns=frozenset(roles["captive_nouns"]),
+        subject_pronouns=frozenset(roles["subject_pronouns"]),
         hypothetical=Phrases.of(certainty["hypothetical"]),
         factive_before_to=frozenset(certainty["factive_before_to"]),
         claimed=Phrases.of(certainty["claimed"]),
@@ -321,8 +337,9 @@ class ArticleReader:
     def __init__(self, doc: Doc, article: dict, rules: Rules):
         self.doc, self.article, self.rules = doc, article, rules
         self.dictionary = load_actor_dictionary()
-        self.demonyms = frozenset(demonym.lower() for group in self.dictionary.groups.values()
-                                  for demonym in group.demonyms + group.names)
+        self.demonyms = frozenset(variant for group in self.dictionary.groups.values()
+                                  for demonym in group.demonyms + group.names
+                                  for variant in (demonym.lower(), demonym.lower().replace(".", "")))  # U.S., US
         self.non_state = frozenset(group_id for group_id, group in self.dictionary.groups.items() if not group.state)
         self.words = [token.lower_ for token in doc]
         self.ents = doc.ents  # a tuple spaCy builds anew on every read of doc.ents
@@ -424,8 +441,10 @@ class ArticleReader:
             len(before) >= 3 and before[-3] in ("the", "in"))
 
     def names_actor(self, text: str) -> bool:
-        """'Syrian', 'US', 'Kurdish': a demonym, a people or an actor's name that a model may have
-        taken for a place."""
+        """'Syrian', 'US', 'Kurdish', 'US-Russian': a demonym, a people or an actor's name (or a
+        compound of them) that a model may have taken for a place."""
+        if "-" in text.strip("-"):
+            return all(self.names_actor(part) for part in text.split("-") if part)
         return text.lower() in self.demonyms or text.lower() in self.rules.peoples \
             or self.dictionary.resolve(text) is not None
 
@@ -538,18 +557,45 @@ class ArticleReader:
         before = self.doc[ent.start - 2].lower_ if ent.start >= 2 and self.doc[ent.start - 1].lower_ == "of" else ""
         return after in nouns or before in nouns
 
+    def hyphen_modifier(self, ent: Span) -> bool:
+        """'a rebel-held neighbourhood', 'the regime-besieged town': an actor named in a modifier
+        describes a place; it is no subject."""
+        doc = self.doc
+        return ent.end + 1 < len(doc) and doc[ent.end].text in ("-", "–") and doc[ent.end + 1].is_alpha \
+            and not doc[ent.end - 1].whitespace_ and not doc[ent.end].whitespace_ \
+            and (doc[ent.end + 1].lower_.endswith("ed") or doc[ent.end + 1].lower_ in ("held", "run"))
+
     def regional(self, start: int, end: int) -> bool:
         """'eastern Hama', 'the countryside of Idleb', 'Deir ez-Zor (eastern) countryside': a region
         the event happened in, not its place ('the village of Masudin eastern Hama' is Masudin)."""
         doc, words = self.doc, self.rules.region_words
         before = [doc[i].lower_ for i in range(max(0, start - 2), start)]
-        after = end
-        while after < len(doc) and doc[after].lower_ in self.rules.compass_words:
-            after += 1
         region_before = bool(before) and (
             before[-1] in words or before[-1] == "of" and len(before) == 2 and before[0] in words)
-        return region_before or after < len(doc) and doc[after].lower_ in words \
-            and doc[after].lower_ not in self.rules.compass_words
+        return region_before or self._region_noun_by(start, end) is not None
+
+    def region_named(self, start: int, end: int) -> bool:
+        """'Deir ez-Zor eastern countryside', 'the countryside of Idleb': the name at tokens
+        start..end is a region's. A compass word before it is not enough: 'eastern Jurdi' may be a
+        village's name."""
+        return self._region_noun_by(start, end) not in (None, *self.rules.province_nouns)
+
+    def province_named(self, start: int, end: int) -> bool:
+        """'Aleppo province', 'the province of Latakia': the name at tokens start..end is a
+        governorate's, not its capital city's."""
+        return self._region_noun_by(start, end) in self.rules.province_nouns
+
+    def _region_noun_by(self, start: int, end: int) -> str | None:
+        """The region noun right after the name ('Aleppo province', 'Hama eastern countryside') or
+        before its 'of' ('the province of Latakia')."""
+        doc, words = self.doc, self.rules.region_words - self.rules.compass_words
+        while end < len(doc) and doc[end].lower_ in self.rules.compass_words:
+            end += 1
+        if end < len(doc) and doc[end].lower_ in words:
+            return doc[end].lower_
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in words:
+            return doc[start - 2].lower_
+        return None
 
     def generic_actor(self, token_index: int, kind: str, exclude: Collection[str]) -> ActorRef | None:
         """The actor a generic noun ('the militants') stands for: the last one of its kind named
@@ -679,15 +725,27 @@ class SentenceReader:
         return triggers
 
     def _achieved(self, rule: Rule, span: Span) -> bool:
-        """'were able to achieve advancement in the area and control the village': a bare 'control'
-        joined by 'and' to what the subject managed to do is a change of control, not a hold."""
+        """'were able to achieve advancement in the area and control the village', 'managed after
+        violent clashes to control the village': a bare 'control' joined by 'and' or 'to' to what
+        the subject managed to do is a change of control, not a hold."""
         doc = self.doc
         if rule.type != HOLD or rule.frame != AGENT_FIRST or span.text.lower() != "control" \
-                or span.start == self.sentence.start or doc[span.start - 1].lower_ != "and":
+                or span.start == self.sentence.start or doc[span.start - 1].lower_ not in ("and", "to"):
             return False
-        start = self.clause_start(Trigger(rule, span.start, span.end))
-        return any(doc[index].lower_ in self.rules.factive_before_to and doc[index + 1].lower_ == "to"
-                   for index in range(start, span.start - 1))
+        return self.factive(self.clause_start(Trigger(rule, span.start, span.end)), span.start - 1)
+
+    def factive(self, start: int, end: int) -> bool:
+        """Whether the words before token `end` (back to the clause's `start`, another 'to' or a
+        clause's end) say that the subject managed what follows ('managed to', 'managed after
+        clashes to', 'enabled them to'; not 'will be unable to launch attacks to retake')."""
+        doc, words = self.doc, self.rules.factive_before_to
+        for index in range(end, start, -1):
+            word = doc[index].lower_
+            if word in FACTIVE_LINKS and doc[index - 1].lower_ in words:
+                return True
+            if index < end and (word == "to" or word in self.rules.clause_ends):
+                return False
+        return False
 
     def _outcome(self, rule: Rule, span: Span) -> bool:
         """'SDF forces control Kasra after clashes with IS': a hold the clause states as the outcome
@@ -743,7 +801,8 @@ class SentenceReader:
         Security Council'), a name before an actor noun, a descriptor ('the Turkmen town of'), or a
         model number ('F-16s')."""
         text = name.text
-        return self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
+        return text.lower() in ARABIC_ARTICLES \
+            or self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
             or self.reader.names_day(name) \
             or _is_acronym(text) or self.reader.names_organisation(name) \
             or self.reader.describes_actor(name) or self.reader.describes_place(name) \
@@ -754,17 +813,29 @@ class SentenceReader:
         an unknown capitalised name is taken for a place."""
         ent = self.reader.ents_at.get(index)
         if ent is not None and ent.label_ == PLACE and ent.start == index:
-            if self.reader.event_place(ent) and not self._is_near(index):
-                return PlaceRef(ent.text, ent._.place, index)
+            if self.reader.event_place(ent) and not self._is_near(index) \
+                    and not self.reader.region_named(ent.start, ent.end):
+                return self._province(ent) or PlaceRef(ent.text, ent._.place, index)
             return None
         name = self._name_at(index) if in_slot else None
-        if name is not None and not self._is_near(index):
-            return PlaceRef(name.text, resolve_place(name.text, tuple(self.doc._.countries)), index)
+        if name is not None and not self._is_near(index) and not self.reader.region_named(name.start, name.end):
+            return self._province(name) or PlaceRef(
+                name.text, resolve_place(name.text, tuple(self.doc._.countries)), index)
         token = self.doc[index]
         if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) \
                 and not self._named_after(index):
             return self.antecedent(index) or self.reader.anaphor_place(index)
         return None
+
+    def _province(self, name: Span) -> PlaceRef | None:
+        """'Aleppo province', 'the province of Idlib': the governorate (unresolved when the
+        gazetteer lacks it), not the city it is named after."""
+        if not self.reader.province_named(name.start, name.end):
+            return None
+        governorate = resolve_place(f"{name.text} {GOVERNORATE}", tuple(self.doc._.countries))
+        return PlaceRef(f"{name.text} {GOVERNORATE}",
+                        governorate if governorate is not None and governorate.feature == ADMIN1_FEATURE else None,
+                        name.start)
 
     def _named_after(self, index: int) -> bool:
         """'the village of Kasra', 'the hill and village of Tal Agher': the noun at `index` is
@@ -961,16 +1032,34 @@ class SentenceReader:
         doc, rules = self.doc, self.rules
         if trigger.type not in (CAPTURE, SIEGE_BROKEN, WITHDRAWAL, HOLD):
             return False
-        before = index - 1
-        while before > self.sentence.start and doc[before].lower_ in rules.object_determiners:
-            before -= 1
+        before = self._before_whole(index)
         if before - 1 < self.sentence.start or doc[before].lower_ != "of":
             return False
         noun, modifier = doc[before - 1].lower_, doc[before - 2].lower_ if before - 2 >= self.sentence.start else ""
         if noun == "city":
             return modifier in rules.partitive_city_modifiers
         return noun in rules.partitive_nouns or noun in rules.partitive_areas and (
-            modifier in rules.partitive_modifiers or modifier in rules.compass_words)
+            modifier in rules.partitive_modifiers or modifier in rules.compass_words
+            or before - 2 == trigger.end - 1 and trigger.rule.frame == MODIFIER)  # 'a rebel-held area of Aleppo'
+
+    def _before_whole(self, index: int) -> int:
+        """The token before the name at `index` and the words that describe it: determiners, a
+        country's possessive and up to two adjectives ('parts of the divided northern city', 'areas
+        of Syria's Aleppo', 'areas of Syrias Aleppo')."""
+        doc, rules = self.doc, self.rules
+        before, adjectives = index - 1, 0
+        while before > self.sentence.start:
+            word = doc[before]
+            possessor = _possessive_country(word.text) or doc[before + 1].text in POSSESSIVE_ENDINGS
+            if word.lower_ in rules.object_determiners or word.text in POSSESSIVE_ENDINGS:
+                before -= 1
+            elif word.is_alpha and (word.is_lower or possessor) and word.lower_ not in rules.prepositions \
+                    and adjectives < PARTITIVE_ADJECTIVES:
+                adjectives += 1
+                before -= 1
+            else:
+                break
+        return before
 
     def places_listed(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
         """'took control of 20 villages in northern Hama, including Kasra and Jdideh': the places
@@ -1005,7 +1094,8 @@ class SentenceReader:
             found = self.reader.actor_at(index)
             if found is not None:
                 ent, actor = found
-                if ent.start not in self.allies and not self.reader.modifies_noun(ent) and (
+                if ent.start not in self.allies and not self.reader.modifies_noun(ent) \
+                        and not self.reader.hyphen_modifier(ent) and (
                         not self.object_of_preposition(ent) or self._absolute_subject(ent, trigger)):
                     return found
                 index = ent.start
@@ -1148,6 +1238,49 @@ class SentenceReader:
         return index >= self.sentence.start and self.doc[index].lower_ in self.rules.be_forms \
             and self.reader.ents_at.get(index) is None
 
+    def genitive_actor(self, trigger: Trigger) -> ActorRef | None:
+        """'the regime's recapture of', 'the regimes recapture of' (its apostrophe lost), 'an HTS
+        offensive on': the actor right before a nominal trigger is its agent, even after a preposition
+        ('despite the regime's recapture')."""
+        index = trigger.start - 1
+        if index > self.sentence.start and self.doc[index].text in (*POSSESSIVE_ENDINGS, "'", "’"):
+            index -= 1
+        found = self.reader.actor_at(index) if index >= self.sentence.start else None
+        if found is None or found[0].end != index + 1 or (
+                found[0].label_ == ACTOR and self.reader.support_only(found[0])):
+            return None
+        return found[1]
+
+    def reduced_passive(self, trigger: Trigger, next_start: int) -> bool:
+        """'villages captured by the regime': a participle right before 'by' and an actor, with no
+        form of 'be' before it, is passive too."""
+        end = trigger.end
+        return self.doc[trigger.start].lower_.endswith(("ed", "en")) and end < next_start \
+            and self.doc[end].lower_ == "by" \
+            and self.actor_after(trigger, ("by",), min(next_start, end + 4)) is not None
+
+    def captive_object(self, trigger: Trigger) -> bool:
+        """'killed a pilot they captured', 'soldiers whom IS had captured': the trigger's object is a
+        person named before its subject."""
+        index = trigger.start - 1
+        while index > self.sentence.start and self.doc[index].lower_ in ("had", "has", "have", *RELATIVE_PRONOUNS):
+            index -= 1
+        subject = self.reader.ents_at.get(index)
+        if subject is not None and subject.label_ == ACTOR:
+            index = subject.start
+        elif self.doc[index].lower_ not in self.rules.subject_pronouns:
+            return False
+        while index > self.sentence.start and self.doc[index - 1].lower_ in RELATIVE_PRONOUNS:
+            index -= 1
+        return index > self.sentence.start and self.doc[index - 1].lower_ in self.rules.captive_nouns
+
+    def opposed(self, trigger: Trigger) -> bool:
+        """'in response to an offensive on X', 'repelled a major assault on X': a campaign the
+        sentence's subject answers (the cue at most three words before it), which is its adversary's."""
+        words, first = self.reader.words, self.sentence.start
+        return any(self.rules.opposing_cues.ends_before(words, index, first)
+                   for index in range(max(first + 1, trigger.start - OPPOSING_CUE_GAP), trigger.start + 1))
+
     # -- certainty and date -----------------------------------------------------------------------
     def clause_start(self, trigger: Trigger) -> int:
         for index in range(trigger.start - 1, self.sentence.start - 1, -1):
@@ -1171,8 +1304,8 @@ class SentenceReader:
         before = trigger.start - 1
         while before > start and doc[before].lower_.endswith("ly"):
             before -= 1
-        if (before >= start and doc[before].lower_ == "to" and trigger.rule.frame != NOMINAL
-                and not (before > start and doc[before - 1].lower_ in rules.factive_before_to)):
+        if before >= start and doc[before].lower_ == "to" and trigger.rule.frame != NOMINAL \
+                and not self.factive(start, before):
             return HYPOTHETICAL
         if rules.claimed.within(words, self.sentence.start, trigger.start):
             return CLAIMED
@@ -1281,7 +1414,8 @@ class SentenceReader:
         rule, start = trigger.rule, self.sentence.start
         left_limit = previous.end if previous is not None else start
         frame = rule.frame
-        trigger.passive = frame == AGENT_FIRST and rule.passive and self.is_passive(trigger)
+        trigger.passive = frame == AGENT_FIRST and rule.passive and (
+            self.is_passive(trigger) or self.reduced_passive(trigger, next_start))
         if frame == MODIFIER:
             trigger.places = self.places_after(trigger, min(next_start, trigger.end + 6))[:1]
             trigger.gaining = self.modifier_actor(trigger)
@@ -1292,6 +1426,8 @@ class SentenceReader:
                 or self._inside_actor(trigger)
             trigger.losing = _group(self.actor_after(trigger, ("from",), next_start))
             return
+        if trigger.type == CAPTURE and self.captive_object(trigger):
+            return  # 'killed a pilot they captured': a person was captured, not a place
         trigger.places = self.places_after(trigger, next_start)
         if frame == AGENT_FIRST and trigger.type == CAPTURE and not trigger.places:
             trigger.places = self.places_listed(trigger, next_start)
@@ -1303,7 +1439,10 @@ class SentenceReader:
             trigger.places = self.listed_antecedents(trigger, vague_end) or (
                 [place] if place is not None else trigger.places)
         if frame == NOMINAL:
-            trigger.gaining = self.actor_after(trigger, ("by", "to"), next_start) or self._inside_actor(trigger)
+            trigger.gaining = self.actor_after(trigger, ("by", "to"), next_start) or self._inside_actor(trigger) \
+                or self.genitive_actor(trigger)
+            if trigger.gaining is None and self.opposed(trigger):
+                return  # 'fired rockets in response to an offensive on X': the other side's offensive
         trigger.losing = _group(self.actor_after(trigger, self.rules.losing_cues - {"of"}, next_start))
         if rule.by_role == "losing":
             trigger.losing = self._by_loser(trigger, next_start, ()) or trigger.losing

