@@ -10,8 +10,9 @@ warm-up article has come through, then publishes distinct FA-KES-like articles (
 corpus, dated at their publish time as a live feed is) at the rate for the given minutes, and then
 gives the run `--drain_seconds` to finish. It reports, per rate:
 
-- article delay: publish -> the article's record in a finished file under articles/ (file time), p50
-  and p95 over all articles, and the p50 of the first and of the last third of the run;
+- article delay: publish -> the article's record in a finished file under articles/, or under
+  duplicates/ for a near copy of an article published before it (file time), p50 and p95 over all
+  articles, and the p50 of the first and of the last third of the run;
 - change delay: a ControlChange message's arrival on the alert topic minus the publish time of the
   latest article (published before it) behind one of its supporting events, p50 and p95;
 - whether the pipeline kept up: every article written within the drain time and the delays of the last
@@ -87,7 +88,7 @@ def quantile(values: list[float], q: float) -> float | None:
 class Watch:
     """What the watcher thread sees while the live run goes on."""
 
-    written: dict = field(default_factory=dict)  # url -> time its article file was finished
+    written: dict = field(default_factory=dict)  # url -> time its article (or duplicate) file was finished
     events: dict = field(default_factory=dict)  # event_id -> urls of its evidence (all revisions)
     changes: list = field(default_factory=list)  # (arrival time, supporting event ids)
     memory: list = field(default_factory=list)  # (time, bytes of all the run's processes, their CPU seconds)
@@ -98,8 +99,12 @@ def finished_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*.avro") if not path.name.startswith(".")) if folder.exists() else []
 
 
+#: Where an article published to the run ends: the outputs of an article that passed the NLP or repeated one.
+ARTICLE_OUTPUTS = ("articles", "duplicates")
+
+
 def read_new_output(output: Path, seen: Watch) -> None:
-    for path in finished_files(output / "articles"):
+    for path in [path for kind in ARTICLE_OUTPUTS for path in finished_files(output / kind)]:
         if path not in seen.files_read:
             seen.files_read.add(path)
             finished = path.stat().st_mtime
