@@ -21,7 +21,7 @@ import time
 import psutil
 from apache_beam.runners.portability.fn_api_runner import execution, fn_runner
 
-from bench.throughput import proportional_bytes
+from bench.throughput import process_tree
 
 SAMPLE_SECONDS = 1.0
 REPORTED_MIB = 10
@@ -29,24 +29,7 @@ REPORTED_MIB = 10
 
 def resident_mib(root: psutil.Process) -> list[int]:
     """Resident MiB of `root` (the runner) and each process below it (the workers, and their shells)."""
-    found = []
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            found.append(process.memory_info().rss >> 20)
-        except psutil.Error:  # it ended between the listing and the reading
-            continue
-    return found
-
-
-def proportional_mib(root: psutil.Process) -> int:
-    """The proportional set sizes of `root` and the processes below it, summed (MiB)."""
-    total = 0
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            total += proportional_bytes(process.pid, process.memory_info().rss)
-        except psutil.Error:
-            continue
-    return total >> 20
+    return [rss >> 20 for _, _, rss, _, _ in process_tree(root)]
 
 
 def buffered_bytes(buffer) -> int:
@@ -102,8 +85,10 @@ class StageLog:
 
     def sample(self) -> None:
         while True:
-            self.write({"t": round(time.monotonic() - self.started, 1), "sample": resident_mib(self.runner),
-                        "pss_mib": proportional_mib(self.runner), "stage": self.stage})
+            tree = process_tree(self.runner)
+            self.write({"t": round(time.monotonic() - self.started, 1),
+                        "sample": [rss >> 20 for _, _, rss, _, _ in tree],
+                        "pss_mib": sum(pss for *_, pss in tree) >> 20, "stage": self.stage})
             time.sleep(SAMPLE_SECONDS)
 
 

@@ -11,7 +11,8 @@ the peak memory of all processes, the time to first output file, and the growth 
 next. Memory is given twice: the sum of resident sets (RSS), which counts the pages processes share
 (the Python interpreter, spaCy's, numpy's and lingua's libraries) once in every process, and the sum of
 proportional sets (PSS, Linux), which divides each shared page among the processes that map it: what
-the run takes from the machine. Each size can be run alone; `--results` merges the figures into a JSON file across calls.
+the run takes from the machine. Each size can be run alone; `--results` merges the figures into a
+JSON file across calls.
 
 Replicated FA-KES would be dropped as near duplicates and never reach the NLP, which would fake the
 comparison; so every synthetic article draws its sentences at random (seeded) from the whole corpus,
@@ -287,7 +288,7 @@ def report(results: dict[int, dict], workers: int) -> str:
     lines = [f"{os.cpu_count()} cores; DirectRunner multi_processing, {workers} workers; bare bound: nlp.pipe "
              f"on {workers} processes over the texts that reached the NLP stage",
              f"{'articles':>8} {'seconds':>8} {'art/s':>6} {'words/s':>7} | {'bare s':>7} {'art/s':>6} "
-             f"{'words/s':>7} | {'ratio':>5} {'cpu':>5} | {'peak RSS':>9} {'1st out':>7} {'growth':>6}"]
+             f"{'words/s':>7} | {'ratio':>5} {'cpu':>5} | {'peak RSS':>9} {'peak PSS':>9} {'1st out':>7} {'growth':>6}"]
     previous = None
     for size in sorted(results):
         r = results[size]
@@ -297,7 +298,8 @@ def report(results: dict[int, dict], workers: int) -> str:
             f"{size:>8} {r['seconds']:>8.1f} {size / r['seconds']:>6.1f} {r['words'] / r['seconds']:>7.0f} | "
             f"{r['bare_seconds']:>7.1f} {r['nlp_articles'] / r['bare_seconds']:>6.1f} "
             f"{r['nlp_words'] / r['bare_seconds']:>7.0f} | {r['bare_seconds'] / r['seconds']:>5.2f} "
-            f"{r['bare_cpu_seconds'] / r['cpu_seconds']:>5.2f} | {r['peak_rss_mib']:>5.0f} MiB {r.get('peak_pss_mib', 0):>5.0f} MiB "
+            f"{r['bare_cpu_seconds'] / r['cpu_seconds']:>5.2f} | {r['peak_rss_mib']:>5.0f} MiB "
+            f"{r.get('peak_pss_mib', 0):>5.0f} MiB "
             f"{first:>7} {growth:>6}")
         previous = r
     return "\n".join(lines)
