@@ -129,7 +129,8 @@ def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
                                                                       options.allowed_lateness_days)
         state[SEEN] = seen | "KeepWithinHorizon" >> beam.Filter(
             within_horizon, beam.pvalue.AsSingleton(newest_published), options.duplicate_horizon_hours * 3600)
-    articles = side.take(articles | "IdentifyLanguage" >> beam.ParDo(IdentifyLanguage(payload_limit)).with_outputs(
+    articles = side.take(articles | "IdentifyLanguage" >> beam.ParDo(
+        IdentifyLanguage(payload_limit, options.high_accuracy_short_texts)).with_outputs(
         DEAD_LETTER, main=MAIN), DEAD_LETTER)
     read = articles | "EntitiesAndEvents" >> ExtractEntitiesAndEvents(
         options.spacy_model, options.ner_batch_size, payload_limit, options.nlp_processes)

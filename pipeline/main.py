@@ -117,13 +117,19 @@ def planned_run(args: argparse.Namespace) -> "state.RunPlan":
         raise UsageError(str(error)) from None
 
 
+def pipeline_argv(args: argparse.Namespace, beam_args: list[str]) -> list[str]:
+    """The run command's parsed flags and Beam's own, as the argv PipelineOptions reads: a switch is
+    written only when it is on, as argparse refuses '--switch=False'."""
+    own = {name: value for name, value in vars(args).items() if name not in ("command", "handler", "input")}
+    return beam_args + [f"--input={path}" for path in args.input or ()] + [
+        f"--{name}" if value is True else f"--{name}={value}"
+        for name, value in own.items() if value is not None and value is not False]
+
+
 def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     check_unknown_flags(beam_args)
     live = check_sources(args)
-    own = {name: value for name, value in vars(args).items() if name not in ("command", "handler", "input")}
-    argv = beam_args + [f"--input={path}" for path in args.input or ()] + [
-        f"--{name}={value}" for name, value in own.items() if value is not None]
-    options = PipelineOptions(argv)
+    options = PipelineOptions(pipeline_argv(args, beam_args))
     options.view_as(StandardOptions).streaming = live or options.view_as(StandardOptions).streaming
     limit_malloc_arenas()
     trim_freed_memory()

@@ -68,6 +68,11 @@ class ControlPipelineOptions(PipelineOptions):
             help="Estimated Jaccard similarity of word shingles (MinHash) from which an article is a near "
                  "copy of an earlier one (default %(default)s).")
         parser.add_argument(
+            "--high_accuracy_short_texts", action="store_true",
+            help="Judge the language of texts under 120 letters with all of lingua's n-gram models: right more "
+                 "often on headlines and fragments (English 0.997 instead of 0.974), 218 MiB more in each "
+                 "worker process. Longer texts get the same answer either way.")
+        parser.add_argument(
             "--spacy_model", default=None, metavar="NAME",
             help="An installed spaCy pipeline (en_core_web_sm, a path…) to use for NER instead of the "
                  "project's own CoNLL-2003 model; its OntoNotes labels are mapped onto ours.")

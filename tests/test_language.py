@@ -8,7 +8,9 @@ import pytest
 from transforms.language import (
     ARTICLE_PREFIX_CHARS,
     MIN_CONFIDENCE,
+    SHORT_TEXT_LETTERS,
     UNDETERMINED,
+    IdentifyLanguage,
     LanguageGuess,
     build_detector,
     detect_language,
@@ -93,7 +95,7 @@ def test_detector_is_built_once_per_process():
 def test_models_loaded_on_demand_give_the_answers_of_preloaded_ones():
     """Up to the 4 decimals an Article keeps: lingua's sums differ in the last bit between any two
     detectors, preloaded or not."""
-    preloaded = build_detector(preload=True)
+    preloaded = build_detector(low_accuracy=True, preload=True)
     long_text = " ".join(NEWS_SENTENCES["fr"] for _ in range(5))
     for text in [*NEWS_SENTENCES.values(), long_text, "Raqqa, 17 Oct"]:
         on_demand, loaded = detect_language(text), detect_language(text, preloaded)
@@ -106,3 +108,20 @@ def test_guess_is_immutable_and_picklable():
         guess.code = "fr"
     assert pickle.loads(pickle.dumps(guess)) == guess
     assert pickle.loads(pickle.dumps(detect_language)) is detect_language
+
+
+def test_both_accuracy_modes_judge_a_long_text_alike():
+    """Only texts under SHORT_TEXT_LETTERS letters are judged differently, so the default detector
+    (low accuracy) gives an article the answer the high-accuracy one would."""
+    article = " ".join(NEWS_SENTENCES.values())
+    assert sum(map(str.isalpha, article)) >= SHORT_TEXT_LETTERS
+    default, accurate = detect_language(article), detect_language(article, get_detector(True))
+    assert (default.code, round(default.confidence, 4)) == (accurate.code, round(accurate.confidence, 4))
+    assert get_detector(True) is not get_detector()
+
+
+def test_identify_language_uses_the_detector_its_flag_asks_for():
+    for high_accuracy in (False, True):
+        stage = IdentifyLanguage(high_accuracy_short_texts=high_accuracy)
+        stage.setup()
+        assert stage.detector is get_detector(high_accuracy)

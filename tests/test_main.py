@@ -1,8 +1,10 @@
 import logging
 
 import pytest
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions
 
 from pipeline import logs, main
+from pipeline.options import ControlPipelineOptions
 from transforms import progress
 
 COMMANDS = ["run", "publish", "control", "report"]
@@ -59,3 +61,15 @@ def test_logging_options_go_before_or_after_the_command(argv, tmp_path, capsys):
     handlers = [h for h in logging.getLogger().handlers if isinstance(h, logs.ConsoleHandler)]
     assert len(handlers) == 1 and isinstance(handlers[0].formatter, logs.JsonFormatter)
     assert logging.getLogger(logs.PROJECT_LOGGER).level == logging.WARNING
+
+
+@pytest.mark.parametrize("switch", [[], ["--high_accuracy_short_texts"]])
+def test_the_run_commands_flags_reach_the_pipeline_options(switch):
+    args, beam_args = main.build_parser().parse_known_args(
+        ["run", "--input", "in.jsonl", "--output", "out", "--repeated_line_min_articles", "0", *switch,
+         "--direct_num_workers", "2"])
+    options = PipelineOptions(main.pipeline_argv(args, beam_args)).view_as(ControlPipelineOptions)
+    assert options.input == ["in.jsonl"] and options.output == "out"
+    assert options.repeated_line_min_articles == 0
+    assert options.high_accuracy_short_texts is bool(switch)
+    assert options.view_as(DirectOptions).direct_num_workers == 2
