@@ -112,7 +112,8 @@ def test_conflicts_merge_into_one_group():
     assert actors.resolve("Northern-backed South Front").allies == ("NORTH",)
 
 
-@pytest.mark.parametrize("text", ["QSD", "QSD forces", "Syria Democratic Forces", "Peoples Protection Units"])
+@pytest.mark.parametrize("text", ["QSD", "QSD forces", "Syria Democratic Forces", "Peoples Protection Units",
+                                  "Democratic Syria Troops", "Syrian Democratic Forces fighters"])
 def test_other_names_of_the_sdf(text):
     assert resolve_actor(text) == "SDF"
 
@@ -128,4 +129,11 @@ def test_islamic_state_affiliate_in_the_yarmouk_basin(text):
     ("Levant Front", "REBELS"), ("4th Division", "SYRIAN_GOVERNMENT"), ("loyalist militias", "SYRIAN_GOVERNMENT"),
 ])
 def test_syrian_war_names(text, group):
+    assert resolve_actor(text) == group
+
+
+@pytest.mark.parametrize("text, group", [("Bashar al-Assads forces", "SYRIAN_GOVERNMENT"),
+                                         ("Assads troops", "SYRIAN_GOVERNMENT"), ("Syrias army", "SYRIAN_GOVERNMENT"),
+                                         ("Irans militias", None)])
+def test_a_possessive_that_lost_its_apostrophe_before_a_noun_of_armed_forces(text, group):
     assert resolve_actor(text) == group

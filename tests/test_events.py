@@ -926,3 +926,176 @@ def test_an_infinitive_after_another_unmanaged_one_is_an_aim(nlp):
     mentions = events(nlp, "If the regime takes Handarat it will be able to cut the road, and the rebels will be "
                            "unable to launch counter-attacks to retake the Castello Road.")
     assert all(m["certainty"] == "hypothetical" for m in mentions)
+
+
+def test_a_definite_place_noun_in_the_trigger_is_the_place_named_in_the_sentence_before(nlp):
+    mentions = events(nlp, "Clashes broke out in the Zawrak area between HTS and Ahrar al-Sham. HTS gained the area.")
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"]) for m in mentions} == {
+        ("CAPTURE", "Zawrak", "NUSRA_HTS")}
+
+
+def test_an_uncued_place_noun_with_no_place_named_before_it_is_no_antecedent(nlp):
+    mentions = events(nlp, "Under heavy shelling of the area, regime forces fought IS in Marfa toward the southern "
+                           "area of Al Bab, taking control of it.")
+    assert summary(mentions) == {("CAPTURE", "Marfa", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_name_with_an_apostrophe_for_ayn_is_a_name(nlp):
+    mention = only(events(nlp, "HTS fought Ahrar al-Sham in Za'rabo of Idlib, losing control of it."))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["losing_actor"]) == (
+        "Za'rabo", "REBELS", "NUSRA_HTS")
+
+
+def test_an_adverb_between_managed_to_and_control(nlp):
+    assert summary(events(nlp, "The SDF managed to fully control Zawrak after clashes with IS.")) == {
+        ("CAPTURE", "Zawrak", "SDF", "reported")}
+    assert summary(events(nlp, "The SDF managed on Saturday to control Zawrak.")) == {
+        ("CAPTURE", "Zawrak", "SDF", "reported")}
+
+
+def test_an_actor_and_other_groups_are_a_coalition_it_leads(nlp):
+    mention = only(events(nlp, "HTS and other rebel groups regained control over Zawrak."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("NUSRA_HTS", ["REBELS"])
+
+
+def test_quote_marks_stay_inside_a_list_of_backers(nlp):
+    mention = only(events(nlp, "The SDF, supported by the 'Elite Forces,' US special forces and coalition warplanes, "
+                               "took Zawrak from IS."))
+    assert (mention["gaining_actor"], mention["place"]["name"]) == ("SDF", "Zawrak")
+
+
+def test_places_listed_after_a_date_phrase(nlp):
+    mention = only(events(nlp, "The SDF took control of several villages since 3rd of June including Zawrak.",
+                          dt.date(2017, 6, 5)))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["event_date"]) == (
+        "Zawrak", "SDF", dt.date(2017, 6, 3))
+
+
+def test_the_actor_after_with_does_what_the_participle_after_it_says(nlp):
+    assert summary(events(nlp, "Fighting raged in the Jabal Zawrak area, with regime forces establishing control "
+                               "over the mountain.")) == {("CAPTURE", "Jabal Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_the_outskirts_of_a_place_are_an_antecedent(nlp):
+    assert summary(events(nlp, "The SDF fought IS on the outskirts of Hassan Jabir in eastern Raqqa, where the SDF "
+                               "gained control of the village.")) == {("CAPTURE", "Hassan Jabir", "SDF", "reported")}
+
+
+def test_the_actor_opening_a_clause_after_after_is_its_subject(nlp):
+    assert summary(events(nlp, "IS shelled the village of Zawrak after the SDF captured it.")) == {
+        ("CAPTURE", "Zawrak", "SDF", "reported")}
+    assert ("OFFENSIVE", "Zawrak", "REBELS", "reported") in summary(events(
+        nlp, "Air strikes hit Hama after rebels launched an offensive on Zawrak."))
+
+
+def test_the_actor_a_relative_clause_describes_is_its_subject(nlp):
+    assert ("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported") in summary(events(
+        nlp, "Rebels held the town of Zawrak until it was besieged by the Syrian army, who later recaptured the town."))
+
+
+def test_a_relative_clause_has_its_own_mood(nlp):
+    mentions = events(nlp, "The SDF made an attempt to seize Zawrak from IS, which took Marfa in 2014.")
+    assert ("CAPTURE", "Marfa", "ISLAMIC_STATE", "reported") in summary(mentions)
+    assert ("CAPTURE", "Zawrak", "SDF", "hypothetical") in summary(mentions)
+
+
+def test_a_generic_subject_with_no_antecedent_is_nobody_not_the_context(nlp):
+    mentions = events(nlp, "The government sent reinforcements. Syrian insurgents launched a battle to seize "
+                           "government-held Aleppo.")
+    assert not any(m["event_type"] == "CAPTURE" and m["gaining_actor"] == "SYRIAN_GOVERNMENT" for m in mentions)
+
+
+def test_a_report_the_source_does_not_make_is_no_capture(nlp):
+    mentions = events(nlp, "State media said Syria's armed forces hit IS in Zawrak but did not say the militants "
+                           "had been pushed out of the town.")
+    assert mentions and all(m["certainty"] == "hypothetical" for m in mentions if m["event_type"] == "CAPTURE")
+
+
+def test_an_infinitive_trigger_after_an_offensive_is_an_aim(nlp):
+    assert summary(events(nlp, "Rebels began a major offensive to gain full control of Zawrak in Idlib.")) == {
+        ("CAPTURE", "Zawrak", "REBELS", "hypothetical")}
+    assert summary(events(nlp, "Regime attacks, backed by Russian airstrikes, allowed them to regain control over "
+                               "Zawrak.")) == {("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_the_army_with_no_state_actor_named_is_the_articles_state_forces(nlp):
+    assert summary(events(nlp, "The Army establishes control over Zawrak neighbourhood in Aleppo.")) == {
+        ("CAPTURE", "Zawrak", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_counted_noun_is_no_subject(nlp):
+    mention = only(events(nlp, "After IS shelled Zawrak, the Syrian army killed 125 terrorists and broke the siege "
+                               "on the town."))
+    assert (mention["event_type"], mention["gaining_actor"]) == ("SIEGE_BROKEN", "SYRIAN_GOVERNMENT")
+
+
+def test_an_attack_after_an_adjective_is_the_noun(nlp):
+    assert events(nlp, "Regime forces shelled the town. Hours after the initial attack air strikes hit a hospital in "
+                       "Zawrak.") == []
+
+
+def test_an_unnamed_dam_with_no_place_named_before_it_is_not_the_next_place_named(nlp):
+    assert events(nlp, "Islamic State took control of the dam near Zawrak in Homs.") == []
+
+
+def test_the_names_around_bin_are_a_persons(nlp):
+    assert events(nlp, "Clashes broke out between the IS faction of Khalid bin Zawrak and rebels who were able to "
+                       "regain control of areas around Marfa in Daraa.") == []
+
+
+def test_a_subject_the_dictionary_does_not_know_is_nobody_not_the_context(nlp):
+    mentions = events(nlp, "Regime forces shelled the village of Zawrak on Monday. JSH recaptured the village after "
+                           "clashes with regime forces.")
+    assert not any(m["event_type"] == "CAPTURE" for m in mentions)
+
+
+def test_an_attack_with_a_weapon_is_a_strike_not_an_offensive(nlp):
+    assert events(nlp, "Rebels attacked the Zawrak neighbourhood in Aleppo with rockets.") == []
+    assert summary(events(nlp, "Rebels attacked the Zawrak neighbourhood in Aleppo.")) == {
+        ("OFFENSIVE", "Zawrak", "REBELS", "reported")}
+
+
+def test_a_counted_name_is_no_place(nlp):
+    assert events(nlp, "Regime forces took control of 1400 Square KM east of Palmyra.") == []
+    assert events(nlp, "Regime forces captured six Quarries north Zawrak village.") == []
+    assert {m["place"]["name"] for m in events(nlp, "Rebels captured two villages, Zawrak and Marfa, from IS in "
+                                                    "Idlib.")} == {"Zawrak", "Marfa"}
+
+
+def test_an_anaphor_is_the_place_named_with_its_noun(nlp):
+    mentions = events(nlp, "The SDF fought IS in the Zawrak area in the Marfa neighborhood of Raqqa city, where the "
+                           "SDF took control of the neighborhood.")
+    assert {(m["place"]["name"], m["gaining_actor"]) for m in mentions} == {("Marfa", "SDF")}
+
+
+def test_a_country_after_compass_words_after_a_preposition_is_a_place_not_an_actor(nlp):
+    mention = only(events(nlp, "Kurdish fighters fight the extremists in north and northeastern Syria and form the "
+                               "core of the SDF alliance now seeking to oust Daesh from Manbij."))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["certainty"]) == (
+        "Manbij", "SDF", "hypothetical")
+
+
+def test_a_name_before_a_noun_and_a_settlement_noun_describes_the_place_named_after_them(nlp):
+    assert summary(events(nlp, "Rebels hold villages north of the government-held Mediterranean port city of "
+                               "Latakia.")) == {("HOLD", "Latakia", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_bare_air_power_attacking_is_no_offensive(nlp):
+    assert events(nlp, "IS fighters shelled the town. Medics helped a woman after warplanes attacked a street in "
+                       "Aleppo.") == []
+
+
+def test_determined_to_is_an_aim(nlp):
+    assert summary(events(nlp, "Turkey is determined to complete the capture of Al Bab from the militants.")) == {
+        ("CAPTURE", "Al Bab", "TURKEY", "hypothetical")}
+
+
+def test_the_affiliate_named_after_an_actor_is_the_actor_meant(nlp):
+    assert summary(events(nlp, "Air raids hit Idlib, which is held by Al Qaeda affiliate Al Nusra Front.")) == {
+        ("HOLD", "Idlib", "NUSRA_HTS", "reported")}
+
+
+def test_two_sides_battling_for_control_give_no_attacker(nlp):
+    assert events(nlp, "Opposition fighters and pro-government forces battled for control of Aleppo.") == []
+    assert summary(events(nlp, "Rebels battled for control of Aleppo.")) == {
+        ("OFFENSIVE", "Aleppo", "REBELS", "reported")}

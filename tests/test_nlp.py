@@ -205,3 +205,14 @@ def test_a_village_resolves_in_the_governorate_the_article_names(rules_nlp):
     in_hama = rules_nlp("Regime forces entered Ras al-Ain village in the countryside of Hama.")
     places = {ent.text: ent._.place for ent in in_hama.ents if ent.label_ == "PLACE"}
     assert places["Hama"] is not None and places["Ras al-Ain"] is None  # no namesake across the country
+
+
+def test_an_opening_word_marked_as_a_name_of_its_own_takes_the_name_after_it():
+    doc = place_cues()(with_ents("Rebels took Kasr Sheikh Zawrak on Monday.", [(2, 3, "PLACE"), (4, 5, "PER")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Kasr Sheikh Zawrak", "PLACE")]
+    doc = place_cues()(with_ents("Rebels took Jubb Id on Monday.", [(2, 3, "MISC")]))  # 'Id' read as 'I' 'd'
+    assert [e.text for e in doc.ents] == ["Jubb Id"]
+    doc = place_cues()(with_ents("Rebels took Al -Zawrak on Monday.", [(2, 3, "PLACE"), (3, 4, "PLACE")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Al -Zawrak", "PLACE")]
+    doc = place_cues()(with_ents("Abu said Zawrak was calm.", [(0, 1, "PER"), (2, 3, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Abu", "Zawrak"]  # a verb between: two names

@@ -214,6 +214,8 @@ class ActorDictionary:
                 self._aliases.add(phrase, (state.id, (state.state,)), number_variants=True)
         self._member_nouns = {word.key for noun in member_nouns
                               for variant in _number_variants(noun) for word in split_words(variant)}
+        self._possessed_nouns = self._member_nouns | {
+            split_words(variant)[0].key for noun in state_force_nouns for variant in _number_variants(noun)}
         self._modifier_verbs = {verb.lower() for verb in modifier_verbs}
         self._demonyms = {word.key for group in groups.values() for demonym in group.demonyms
                           for word in split_words(demonym)}
@@ -230,10 +232,15 @@ class ActorDictionary:
         a mention they cannot decide keeps group None rather than a guess.
         """
         words = split_words(text)
+        restored = self._possessives_restored(words)
         mentions = []
         index = 0
         while index < len(words):
             match = self._aliases.match_at(words, index)
+            if restored is not words:  # the longer of the readings with and without the lost apostrophes
+                possessive = self._aliases.match_at(restored, index)
+                if possessive is not None and (match is None or possessive[0] > match[0]):
+                    match = possessive
             if match is None:
                 index += 1
                 continue
@@ -256,6 +263,19 @@ class ActorDictionary:
         if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(stripped):
             return mentions[0]
         return None
+
+    def _possessives_restored(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
+        """'Assads forces', 'Syrias army': a capitalised name whose apostrophe was lost before a noun
+        of armed forces is the name's possessive, so it is matched as the name."""
+        restored = None
+        for index in range(len(words) - 1):
+            word = words[index]
+            if word.key.endswith("s") and not word.key.endswith("ss") and len(word.key) > 3 \
+                    and word.letters[:1].isupper() and word.letters[1:].islower() \
+                    and words[index + 1].key in self._possessed_nouns:
+                restored = restored or list(words)
+                restored[index] = Word(word.letters[:-1], word.key[:-1], word.start, word.end)
+        return tuple(restored) if restored else words
 
     def _is_modifier_verb(self, text: str, words: Sequence[Word], index: int) -> bool:
         return (index < len(words) and words[index].key in self._modifier_verbs

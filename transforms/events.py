@@ -32,7 +32,7 @@ from transforms.dates import dateline_date
 from transforms.event_dates import (DAY, MONTH, PRECISIONS, UNKNOWN, WEEK, at_precision, duration_start, resolve_date,
                                    time_after, time_before)
 from transforms.gazetteer import ARABIC_ARTICLES
-from transforms.nlp import resolve_place
+from transforms.nlp import resolve_place, title_like
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
 
@@ -51,7 +51,11 @@ PREVIOUS_SENTENCES = 3
 PARTITIVE_ADJECTIVES = 2  # words between 'of' and the whole ('parts of the besieged northern city')
 POSSESSIVE_ENDINGS = ("'s", "’s")
 RELATIVE_PRONOUNS = ("whom", "who", "that")
-FACTIVE_LINKS = ("to", "them", "it", "him", "after")  # 'managed to', 'enabled them to', 'managed after clashes to'
+# 'managed to', 'enabled them to', 'managed after clashes to', 'managed on Saturday to'
+FACTIVE_LINKS = ("to", "them", "it", "him", "after", "on", "in", "during")
+AFFILIATE_NOUNS = ("affiliate", "offshoot", "branch", "franchise", "wing")
+SUBORDINATORS = ("after", "before", "until", "since", "once")  # prepositions that also open a clause
+CLAUSE_AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "been"})
 OPPOSING_CUE_GAP = 3  # words between an opposing cue and the campaign it names ('repelled a major regime offensive')
 _DAY_NUMBER = re.compile(r"^\d{1,2}(st|nd|rd|th)?$")
 
@@ -66,6 +70,8 @@ class Rule:
     not_after: frozenset = frozenset()
     objects: frozenset = frozenset()
     durative: bool = False  # a cue of duration in the clause turns the event into a HOLD
+    weapons: frozenset = frozenset()  # 'attacked X with rockets': a weapon after 'with' makes it a strike
+    mutual: bool = False  # 'X and Y battled for control of': actors joined before it are the two sides
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,7 @@ def rules_from_data(data: dict) -> Rules:
         rules=tuple(Rule(spec["type"], spec["frame"], spec.get("passive", True), spec.get("by", "gaining"),
                          spec.get("needs_actor", False), frozenset(spec.get("not_after", ())),
                          frozenset(spec.get("objects", roles["object_prepositions"])),
-                         spec.get("durative", False))
+                         spec.get("durative", False), frozenset(spec.get("not_with", ())), spec.get("mutual", False))
                     for spec in data["rules"]),
         patterns=tuple(spec["patterns"] for spec in data["rules"]),
         ally_cues=Phrases.of(roles["ally_cues"]),
@@ -376,7 +382,7 @@ class ArticleReader:
         not a compass word cut from a name ('East' of 'East Aleppo'), not a route's end."""
         if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text) \
                 or ent.text.lower() in self.rules.compass_words or self.names_organisation(ent) \
-                or self.names_day(ent) \
+                or self.names_day(ent) or self.names_person(ent) \
                 or _possessive_country(ent.text):
             return False
         return not self.describes_actor(ent) and not self.describes_place(ent) and not self.route_end(ent.start) \
@@ -396,9 +402,18 @@ class ArticleReader:
         """'the Turkmen town of Amerli', 'the Kurdish villages of X and Y': a name between a
         determiner and a settlement noun with 'of' and a name describes the place named after them
         (but 'Kasra village of northern Hama' is Kasra, 'the Yarmuk neighbourhood of Raqqa' Yarmuk);
-        so does a city's name before its quarter's noun ('the Raqqa city neighbourhood of Nahda')."""
+        so does a city's name before its quarter's noun ('the Raqqa city neighbourhood of Nahda'), and
+        a name before a noun and a settlement noun after a determiner or a held modifier ('the
+        government-held Mediterranean port city of Latakia')."""
         doc, start, end = self.doc, name.start, name.end
-        if start == 0 or doc[start - 1].lower_ not in self.rules.anaphor_determiners or end >= len(doc) \
+        if start == 0 or end >= len(doc):
+            return False
+        settlements = self.rules.settlement_nouns
+        if end + 1 < len(doc) and doc[end].is_alpha and doc[end].is_lower \
+                and doc[end].lower_ not in settlements and doc[end + 1].lower_ in settlements:
+            end += 1  # 'port city', 'border town'
+        if (doc[start - 1].lower_ not in self.rules.anaphor_determiners
+                and not doc[start - 1].lower_.endswith(("held", "controlled"))) \
                 or doc[end].lower_ not in self.rules.settlement_nouns:
             return False
         if end + 1 < len(doc) and doc[end + 1].lower_ in self.rules.anaphor_nouns:
@@ -413,6 +428,11 @@ class ArticleReader:
         before = [token.lower_ for token in self.doc[max(0, index - 6):index - 1]]
         return any(word in self.rules.route_nouns for word in before[-2:]) or (
             self.doc[index - 1].lower_ == "from" and any(word in self.rules.movement_words for word in before))
+
+    def names_person(self, name: Span) -> bool:
+        """'the faction of Khalid bin al-Walid': the names around 'bin' (son of) are a person's."""
+        return name.end < len(self.doc) and self.doc[name.end].lower_ in ("bin", "ibn") \
+            or name.start > 0 and self.doc[name.start - 1].lower_ in ("bin", "ibn")
 
     def names_day(self, name: Span) -> bool:
         """'Thursdays bombardment' (an apostrophe lost): a day or month is no place."""
@@ -470,13 +490,21 @@ class ArticleReader:
 
     def _place_after_preposition(self, ent: Span) -> bool:
         """'in Iraq', 'across Syria and Iraq': a country named as a place, alone or in a list of
-        places after a preposition, is no actor."""
-        while not self._after_preposition(ent.start):
+        places after a preposition, is no actor; nor is one after compass words ('in north and
+        northeastern Syria')."""
+        while not self._after_preposition(self._before_compass_words(ent.start)):
             before = self.ents_at.get(ent.start - 2) if ent.start >= 2 else None
             if before is None or before.label_ != PLACE or self.doc[ent.start - 1].lower_ not in ("and", ","):
                 return False
             ent = before
         return True
+
+    def _before_compass_words(self, index: int) -> int:
+        """Where the compass words before token `index` begin ('north and northeastern Syria')."""
+        while index >= 2 and (self.doc[index - 1].lower_ in self.rules.compass_words or (
+                self.doc[index - 1].lower_ == "and" and self.doc[index - 2].lower_ in self.rules.compass_words)):
+            index -= 1
+        return index
 
     def in_dateline(self, ent: Span) -> bool:
         """'MOSUL, Iraq -': a country named after the capitals of a dateline says where, not who."""
@@ -536,8 +564,10 @@ class ArticleReader:
     def anaphor_place(self, index: int) -> PlaceRef | None:
         """'the village' at token `index` (the noun): the last place named before it that a name
         with the same noun introduced ('Kasra village'), else the last one the article names more
-        than once (a photo credit's name is no antecedent), else the last one, else the article's
-        most named place; a region ('eastern Hama') is no antecedent."""
+        than once (a photo credit's name is no antecedent), else the last one, else for 'the city'
+        or 'the town' the article's most named place; a region ('eastern Hama') is no antecedent.
+        'The dam near Qaryatain in Homs' or 'the area' with no place named before them are no place
+        the article names later."""
         noun = self.doc[index].lower_
         candidates = [ent for ent in self.ents if ent.end <= index and self.event_place(ent)
                       and not self.regional(ent.start, ent.end) and not self.is_near(ent.start)
@@ -546,9 +576,13 @@ class ArticleReader:
         for ent in sorted(candidates, key=lambda ent: (not self.named_with(ent, noun),
                                                        mentions[ent.text.lower()] < 2, -ent.start)):
             return PlaceRef(ent.text, ent._.place, index)
-        if self.main_place is not None:
+        if self.main_place is not None and noun in self.rules.settlement_nouns:
             return PlaceRef(self.main_place.text, self.main_place._.place, index)
         return None
+
+    def named_before(self, index: int) -> bool:
+        """Whether the article names a place an event can happen in before token `index`."""
+        return any(ent.end <= index and self.event_place(ent) for ent in self.ents)
 
     def named_with(self, ent: Span, noun: str) -> bool:
         """'Kasra village', 'the village of Kasra' (singular or plural noun)."""
@@ -599,7 +633,8 @@ class ArticleReader:
 
     def generic_actor(self, token_index: int, kind: str, exclude: Collection[str]) -> ActorRef | None:
         """The actor a generic noun ('the militants') stands for: the last one of its kind named
-        that is not in `exclude`."""
+        that is not in `exclude`; with no state actor named before it, 'the army' is the state forces
+        of the article's country."""
         if kind == ANY:
             return self.context_actor(token_index, exclude)
         for ent in reversed(self.ents):
@@ -607,7 +642,8 @@ class ArticleReader:
                 continue
             if (kind == LAST or (ent.kb_id_ in self.non_state) == (kind == NON_STATE)) and not self.support_only(ent):
                 return ActorRef(ent.kb_id_, tuple(ent._.allies))
-        return None
+        state = self.dictionary.state_actor(self.doc._.countries[0]) if kind == STATE and self.doc._.countries else None
+        return ActorRef(state) if state is not None and state not in exclude else None
 
     def context_actor(self, token_index: int, exclude: Collection[str]) -> ActorRef | None:
         """The subject of the nearest previous sentence naming an actor (its first actor that is no
@@ -685,8 +721,10 @@ def _list_goes_on(reader: ArticleReader, index: int, end: int) -> bool:
 
 
 def _in_ally_list(reader: ArticleReader, token) -> bool:
-    """A word that may stand between the backers of a list: 'the', 'Russian', 'US-led', a comma."""
-    return token.lower_ in reader.rules.ally_list_words or token.text == "," or token.lower_.endswith("-led") \
+    """A word that may stand between the backers of a list: 'the', 'Russian', 'US-led', a comma, a
+    quote mark ('supported by the 'Syrian Elite forces,' US Special Forces')."""
+    return token.lower_ in reader.rules.ally_list_words or token.text == "," or token.is_quote \
+        or token.lower_.endswith("-led") \
         or token.lower_ in reader.demonyms or token.is_title  # 'the Syrian Elite forces'
 
 
@@ -717,22 +755,39 @@ class SentenceReader:
         triggers = []
         for span in filter_spans(matches):
             rule = self.rules.rules[int(span.label_)]
-            if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after:
+            if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after \
+                    or rule.weapons and self._struck_with(rule, span):
                 continue
             kind = HOLD if self._durative(rule, span) else CAPTURE if self._achieved(rule, span) \
                 or self._outcome(rule, span) else rule.type
             triggers.append(Trigger(rule, span.start, span.end, kind))
         return triggers
 
+    def _struck_with(self, rule: Rule, span: Span) -> bool:
+        """'attacked the neighbourhood with rockets': a weapon named after 'with' in the trigger's
+        clause makes the attack a strike from afar, no ground offensive."""
+        for index in range(span.end, self.sentence.end - 1):
+            word = self.doc[index].lower_
+            if word in self.rules.clause_ends or word in (",", ";"):
+                return False
+            if word == "with":
+                return any(self.doc[after].lower_ in rule.weapons or self.doc[after].lower_.removesuffix("s") in
+                           rule.weapons for after in range(index + 1, min(index + 4, self.sentence.end)))
+        return False
+
     def _achieved(self, rule: Rule, span: Span) -> bool:
         """'were able to achieve advancement in the area and control the village', 'managed after
         violent clashes to control the village': a bare 'control' joined by 'and' or 'to' to what
         the subject managed to do is a change of control, not a hold."""
         doc = self.doc
-        if rule.type != HOLD or rule.frame != AGENT_FIRST or span.text.lower() != "control" \
-                or span.start == self.sentence.start or doc[span.start - 1].lower_ not in ("and", "to"):
+        if rule.type != HOLD or rule.frame != AGENT_FIRST or span.text.lower() != "control":
             return False
-        return self.factive(self.clause_start(Trigger(rule, span.start, span.end)), span.start - 1)
+        before = span.start - 1
+        while before > self.sentence.start and doc[before].lower_.endswith("ly"):
+            before -= 1  # 'managed to fully control'
+        if before < self.sentence.start or doc[before].lower_ not in ("and", "to"):
+            return False
+        return self.factive(self.clause_start(Trigger(rule, span.start, span.end)), before)
 
     def factive(self, start: int, end: int) -> bool:
         """Whether the words before token `end` (back to the clause's `start`, another 'to' or a
@@ -788,7 +843,7 @@ class SentenceReader:
             return None  # 'Turkish F-16s', 'West', a headline's capitals: no unknown place
         end = index
         while end < self.sentence.end and end - index < 4 and self.reader.ents_at.get(end) is None and (
-                self.doc[end].is_title and not self.doc[end].is_stop
+                title_like(self.doc[end]) and not self.doc[end].is_stop  # 'Ba'arbo'
                 or end > index and self.doc[end].lower_ in ("al", "-") and end + 1 < self.sentence.end
                 and (self.doc[end + 1].is_title or self.doc[end + 1].text == "-")):
             end += 1
@@ -811,6 +866,8 @@ class SentenceReader:
     def _place_at(self, index: int, in_slot: bool = True) -> PlaceRef | None:
         """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
         an unknown capitalised name is taken for a place."""
+        if index > self.sentence.start and self._counts(index - 1):
+            return None  # '1400 Square KM', 'six Quarries': a count, no place's name
         ent = self.reader.ents_at.get(index)
         if ent is not None and ent.label_ == PLACE and ent.start == index:
             if self.reader.event_place(ent) and not self._is_near(index) \
@@ -824,7 +881,28 @@ class SentenceReader:
         token = self.doc[index]
         if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) \
                 and not self._named_after(index):
-            return self.antecedent(index) or self.reader.anaphor_place(index)
+            return self._named_with_noun(index) or self.antecedent(index) or self.reader.anaphor_place(index)
+        return None
+
+    def _counts(self, index: int) -> bool:
+        """A cardinal number ('six', '1400'; not '4th', not part of a date) at token `index`."""
+        token = self.doc[index]
+        return token.like_num and not token.lower_.endswith(("st", "nd", "rd", "th")) \
+            and index not in self.reader.ents_at
+
+    def _named_with_noun(self, index: int) -> PlaceRef | None:
+        """'in the Al-Thaknah area in the Amin neighborhood, where QSD took control of the
+        neighborhood': the place its sentence named with the anaphor's noun before it ('the Amin
+        neighborhood', 'the neighborhood of Amin'; not the city of 'Mansour neighborhood of Raqqa')."""
+        doc, noun = self.doc, self.doc[index].lower_
+        nouns = (noun, noun + "s", noun.removesuffix("s"))
+        for ent in reversed(self.reader.ents_within(doc[self.sentence.start:index])):
+            named = ent.end < index and doc[ent.end].lower_ in nouns or ent.start >= 3 \
+                and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in nouns \
+                and doc[ent.start - 3].lower_ in self.rules.anaphor_determiners
+            if ent.label_ == PLACE and named and self.reader.event_place(ent) \
+                    and not self.reader.is_near(ent.start, self.sentence.start):
+                return PlaceRef(ent.text, ent._.place, index)
         return None
 
     def _province(self, name: Span) -> PlaceRef | None:
@@ -860,8 +938,13 @@ class SentenceReader:
             cue = position - 1  # 'in Kasra', 'in the Tadmor silos area'
             while cue > self.sentence.start and self.doc[cue].lower_ in self.rules.anaphor_determiners:
                 cue -= 1
-            cued = position > self.sentence.start and self.doc[cue].lower_ in ("in", "at")
-            place = self._place_at(position, in_slot=cued) if ent is None or ent.start == position else None
+            cued = position > self.sentence.start and (self.doc[cue].lower_ in ("in", "at") or (
+                self.doc[cue].lower_ == "of" and self.doc[cue - 1].lower_ == "outskirts"))  # 'on the outskirts of X'
+            # 'the town that Kurdish forces recaptured' is the town named before it; 'shelling of the
+            # area' with none named before names no place (not the article's main one)
+            anaphor = ent is None and self.doc[position].lower_ in self.rules.anaphor_nouns
+            place = self._place_at(position, in_slot=cued) if (ent is None or ent.start == position) \
+                and (cued or not anaphor or self.reader.named_before(position)) else None
             end = ent.end if ent is not None else position + 1
             if place is not None and end <= index and not self.reader.regional(position, end) and (
                     place.place is None or place.place.feature != "admin1"):
@@ -870,11 +953,14 @@ class SentenceReader:
         return None
 
     def previous_antecedent(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
-        """'battled IS in the Tadmor silos area. Regime forces took control of it.': a pronoun its
-        own sentence names no place for is the place the sentence before names first (no region)."""
+        """'battled IS in the Tadmor silos area. Regime forces took control of it.', '... HTS gained
+        the area.': a pronoun or a definite place noun its own sentence names no place for is the place
+        the sentence before names first (no region)."""
         before = [sentence for sentence in self.reader.sentences if sentence.end <= self.sentence.start]
         pronoun = any(self.doc[index].lower_ in self.rules.pronoun_objects
-                      for index in range(trigger.start, min(vague_end, self.sentence.end)))
+                      for index in range(trigger.start, min(vague_end, self.sentence.end))) or any(
+            self.doc[index].lower_ in self.rules.anaphor_nouns and self.doc[index - 1].lower_ in
+            self.rules.anaphor_determiners for index in range(trigger.start + 1, trigger.end))  # 'gained the area'
         if not before or not pronoun:
             return None
         found = SentenceReader(self.reader, before[-1]).antecedent(before[-1].end)
@@ -994,6 +1080,8 @@ class SentenceReader:
         index, steps = trigger.end, 0
         while index < limit and steps < rules.max_place_distance:
             word = self.doc[index].lower_
+            if index > trigger.end and self._counts(index - 1) and title_like(self.doc[index]):
+                return []  # 'captured six Quarries north of X': the object is a count of things, not X
             place = self._place_at(index)
             if place is not None:
                 if self.partitive(trigger, index):
@@ -1020,7 +1108,7 @@ class SentenceReader:
             if ent is not None:
                 return ent.end if ent.start == index else None
             if not (doc[index].lower_ in ("the", "of") or _DAY_NUMBER.match(doc[index].text)
-                    or index == start and doc[index].lower_ in ("on", "in", "during")):
+                    or index == start and doc[index].lower_ in ("on", "in", "during", "since")):
                 return None
             index += 1
         return None
@@ -1064,13 +1152,19 @@ class SentenceReader:
     def places_listed(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
         """'took control of 20 villages in northern Hama, including Kasra and Jdideh': the places
         named after 'including' in the trigger's clause."""
-        for index in range(trigger.end, limit - 1):
+        index = trigger.end
+        while index < limit - 1:
+            dated = self._date_phrase_end(index, limit)
+            if dated is not None:  # 'controlled several villages since 30th of May, including Kasra'
+                index = dated
+                continue
             word = self.doc[index].lower_
             if word in self.rules.clause_ends or self.doc[index].is_space:
                 return []
             if word in self.rules.listing_cues:
                 place = self._place_at(index + 1)
                 return self._coordinated(place, index + 1, 1, limit) if place is not None else []
+            index += 1
         return []
 
     def places_before(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
@@ -1103,11 +1197,27 @@ class SentenceReader:
         return None
 
     def _absolute_subject(self, ent: Span, trigger: Trigger) -> bool:
-        """'with Iraqi forces having retaken Fallujah': the actor after 'with' does what the
-        participle after 'having' says."""
+        """'with Iraqi forces having retaken Fallujah', 'with regime forces establishing control over':
+        the actor after 'with' does what the participle right after it (or after 'having') says; the
+        actor after 'after', 'before' or 'until' right before the trigger ('after QSD controlled it')
+        is the subject of the clause they open, not a preposition's object, and so is the actor a
+        relative clause describes ('a siege by the regime who later recaptured the city')."""
         doc = self.doc
+        if ent.start < 1:
+            return False
+        opener = ent.start - 1
+        while opener > self.sentence.start and doc[opener].lower_ in self.rules.object_determiners:
+            opener -= 1
+        if doc[opener].lower_ in SUBORDINATORS:  # 'after (the) QSD (had) controlled it': a clause's subject
+            return {token.lower_ for token in doc[ent.end:trigger.start]} <= CLAUSE_AUXILIARIES
+        pronoun = ent.end + 1 if ent.end < trigger.start and doc[ent.end].text == "," else ent.end
+        if pronoun < trigger.start and doc[pronoun].lower_ in ("who", "which", "that"):  # 'by the regime, who later'
+            return all(token.lower_ in CLAUSE_AUXILIARIES or token.lower_.endswith("ly") or token.lower_ == "later"
+                       for token in doc[pronoun + 1:trigger.start])
+        if doc[ent.start - 1].lower_ != "with":
+            return False
         return trigger.start - 1 > ent.start and doc[trigger.start - 1].lower_ == "having" \
-            and ent.start >= 1 and doc[ent.start - 1].lower_ == "with"
+            or trigger.start == ent.end and doc[trigger.start].lower_.endswith("ing")  # 'with forces establishing'
 
     def object_of_preposition(self, ent: Span) -> bool:
         """'clashed with HTS and rebel and Islamist factions': an actor joined by conjunctions to
@@ -1196,9 +1306,16 @@ class SentenceReader:
         """'the forces managed to', 'the militants were': a generic noun standing for an actor."""
         for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1):
             kind = self.rules.generic_actors.get(self.doc[index].lower_)
-            if kind and not self.reader._after_preposition(index):
+            if kind and self._common_noun(index) and not self.reader._after_preposition(index):
                 return self.reader.generic_actor(index, kind, exclude)
         return None
+
+    def _common_noun(self, index: int) -> bool:
+        """'the army', 'Army units', 'The Army establishes'; not 'Elite Army,' or 'Army of Free Tribes',
+        names the dictionary lacks."""
+        following = self.doc[index + 1] if index + 1 < self.sentence.end else None
+        return self.doc[index].is_lower or (following is not None and following.is_alpha and following.is_lower
+                                            and following.lower_ != "of")
 
     def actor_after(self, trigger: Trigger, cues, limit: int, exclude: Collection[str] = ()) -> ActorRef | None:
         """The actor after one of the cue words ('by', 'from', 'to') right of the trigger; a generic
@@ -1211,11 +1328,26 @@ class SentenceReader:
             for following in range(index + 1, min(limit, index + 4)):
                 found = self.reader.actor_at(following)
                 if found is not None and not (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
-                    return found[1]
+                    return self.affiliate_named(found[0], limit) or found[1]
                 kind = self.rules.generic_actors.get(self.doc[following].lower_)
                 if kind and kind != ANY:
                     return self.reader.generic_actor(following, kind, exclude)
         return None
+
+    def affiliate_named(self, ent: Span, limit: int) -> ActorRef | None:
+        """'held by Al Qaeda affiliate Al Nusra Front', 'al Qaedas Syrian offshoot the Nusra Front':
+        the affiliate named right after an actor and one of the affiliate nouns is the actor meant."""
+        index, noun = ent.end, False
+        while index < min(limit, ent.end + 5) and self.reader.actor_at(index) is None:
+            word = self.doc[index].lower_
+            if word in AFFILIATE_NOUNS:
+                noun = True
+            elif not (word in POSSESSIVE_ENDINGS or word in self.rules.object_determiners
+                      or word in self.reader.demonyms):
+                return None
+            index += 1
+        found = self.reader.actor_at(index) if noun and index < limit else None
+        return found[1] if found is not None else None
 
     def modifier_actor(self, trigger: Trigger) -> ActorRef | None:
         """'IS-held': the actor written before the hyphen."""
@@ -1283,8 +1415,11 @@ class SentenceReader:
 
     # -- certainty and date -----------------------------------------------------------------------
     def clause_start(self, trigger: Trigger) -> int:
+        """Where the trigger's clause begins: after a semicolon, a quote mark, 'but', or the relative
+        pronoun of a relative clause, which has its own mood ('an attempt to seize it from DAESH,
+        which took Manbij in 2014')."""
         for index in range(trigger.start - 1, self.sentence.start - 1, -1):
-            if self.doc[index].text in (";", "“", "”", '"') or self.doc[index].lower_ == "but":
+            if self.doc[index].text in (";", "“", "”", '"') or self.doc[index].lower_ in ("but", "which", "who"):
                 return index + 1
         return self.sentence.start
 
@@ -1301,7 +1436,7 @@ class SentenceReader:
             return HYPOTHETICAL
         if rules.hypothetical.within(words, max(start, trigger.start - rules.modal_window), trigger.start):
             return HYPOTHETICAL
-        before = trigger.start - 1
+        before = trigger.start if doc[trigger.start].lower_ == "to" else trigger.start - 1  # 'to gain control'
         while before > start and doc[before].lower_.endswith("ly"):
             before -= 1
         if before >= start and doc[before].lower_ == "to" and trigger.rule.frame != NOMINAL \
@@ -1503,26 +1638,52 @@ class SentenceReader:
             doc[before].text == "," or before > self.sentence.start and doc[before].lower_ in self.rules.fronting_words)
         found = self.sentence_subject(trigger) if participle else self.fronted_subject(trigger)
         found = found or self.actor_before(trigger, left_limit)
-        generic_at = next((index for index in range(trigger.start - 1, max(left_limit, trigger.start - 6) - 1, -1)
-                           if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE, LAST)
-                           and index not in self.reader.ents_at  # 'pro-regime militias' names its actor
-                           and not self.reader._after_preposition(index)), None)
+        generic_at = self._generic_noun_at(trigger, left_limit)
         if found is not None and (generic_at is None or found[0].end > generic_at):
             ent, actor = found
             led = self.coalition(ent, actor)
+            if trigger.rule.mutual and led.allies != actor.allies:
+                return None  # 'rebels and pro-government forces battled for control of X': both sides, no attacker
             if not (ent.label_ == ACTOR and self.reader.support_only(ent)) or led.group != actor.group:
                 return led  # ('the SDF and US special forces took': the SDF lead)
             return None  # air power named as the subject: it backs an actor the sentence leaves unnamed
-        if previous is not None and previous.gaining is not None \
-                and self.doc[trigger.start - 1].lower_ in self.rules.linking_words:
-
+        linked = previous is not None and self.rules.linking_words & {doc[trigger.start - 1].lower_, doc[head].lower_}
+        if linked and previous.gaining is not None:
             return previous.gaining
-        if trigger.rule.needs_actor:
+        if trigger.rule.needs_actor or self._unknown_subject(before):
             return None
         generic = self.generic_before(trigger, self.sentence.start, (trigger.losing,))
-        if generic is not None:
-            return generic
+        if generic is not None or self._generic_noun_at(trigger, self.sentence.start) is not None or (
+                linked and previous.rule.frame == AGENT_FIRST and previous.type == OFFENSIVE):
+            return generic  # 'Syrian insurgents launch battle to seize': theirs or nobody, not the context's subject
         return self.reader.context_actor(trigger.start, (trigger.losing,))
+
+    def _unknown_subject(self, index: int) -> bool:
+        """'JSH re-captured', 'Army of Free Tribes managed to control': a name the dictionary does not
+        know stands right before the trigger (an auxiliary between), so the subject is nobody the
+        article names, not the context's; so is bare air power ('after warplanes attacked')."""
+        while index > self.sentence.start and self.doc[index].lower_ in CLAUSE_AUXILIARIES:
+            index -= 1
+        ent = self.reader.ents_at.get(index)
+        if index < self.sentence.start or ent is not None and ent.label_ not in NAME_LABELS:
+            return False
+        if (self.doc[index].lower_,) in self.rules.support_only:
+            return True  # 'after warplanes attacked a street': air power takes no ground
+        token = self.doc[index]
+        return ent is not None or (token.is_upper and len(token) >= 2 and token.is_alpha)
+
+    def _generic_noun_at(self, trigger: Trigger, limit: int) -> int | None:
+        """Where a generic noun for a kind of actor ('the militants', 'the army') stands as the subject
+        within a few words before the trigger (not 'pro-regime militias', which names its actor)."""
+        return next((index for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1)
+                     if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE, LAST)
+                     and index not in self.reader.ents_at and self._common_noun(index)
+                     and not self.reader._after_preposition(index) and not self._counted(index)), None)
+
+    def _counted(self, index: int) -> bool:
+        """'killed 125 terrorists', 'dozens of militants': a counted noun is an object, no subject."""
+        before = self.doc[index - 1] if index > self.sentence.start else None
+        return before is not None and (before.like_num or before.lower_ == "of")
 
     def allies_of(self, trigger: Trigger) -> list[str]:
         """The gaining actor's backers: its own ('US-backed'), the sentence's ('backed by') and the air

@@ -250,18 +250,26 @@ def _unapostrophed(text: str) -> str:
     return text.replace("'", "").replace("’", "")
 
 
-def _title_like(token) -> bool:
+def title_like(token) -> bool:
     """A capitalised word, also one with a transliterated 'ayn inside ('Wa'er', 'Mazra'at')."""
     return token.is_title or (token.text[:1].isupper() and _unapostrophed(token.text).istitle())
 
 
+# Opening words of Arabic place names that a news NER often marks as a name of their own ('Kasr' +
+# 'Sheikh Jumaa', 'Jubb' + 'Id', 'Al' + '-Shuhatiyah'): such a one-word name takes the name after it.
+LEADING_WORDS = ("kasr", "qasr", "jubb", "jub", "tal", "tall", "tel", "tell", "al", "el", "abu", "umm", "um", "ain",
+                 "ayn", "deir", "dayr", "kafr", "kfar", "beit", "bayt", "khirbet", "jabal", "jebel", "rasm", "ras",
+                 "wadi", "bir", "mazraat", "hawijat", "sheikh")
+
+
 @Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": [], "place_nouns": [],
                                                        "list_joiners": [], "name_prefixes": [], "name_heads": [],
-                                                       "spaced_articles": []})
+                                                       "spaced_articles": [], "leading_words": list(LEADING_WORDS)})
 def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str], place_nouns: list[str],
                     list_joiners: list[str], name_prefixes: list[str], name_heads: list[str],
-                    spaced_articles: list[str]):
-    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes, name_heads, spaced_articles)
+                    spaced_articles: list[str], leading_words: list[str]):
+    return PlaceCues(cue_words, articles, place_nouns, list_joiners, name_prefixes, name_heads, spaced_articles,
+                     leading_words)
 
 
 class PlaceCues:
@@ -279,11 +287,14 @@ class PlaceCues:
     - A transliterated 'ayn is an apostrophe inside or after a word ('Al-Wa'er', 'Tal al-Jumou''),
       and a name's opening word ('Sheikh Maqsood', 'Mazra'at Tishrin') is often left out by the
       model: both belong to the name.
+    - An opening word the model marked as a name of its own ('Kasr' + 'Sheikh Jumaa') takes the name
+      after it, also one the tokenizer split ('Jubb' + 'I' 'd') or written with a stray space before
+      its hyphen ('Al -Shuhatiyah').
     """
 
     def __init__(self, cue_words: Iterable[str], articles: Iterable[str], place_nouns: Iterable[str] = (),
                  list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = (), name_heads: Iterable[str] = (),
-                 spaced_articles: Iterable[str] = ()):
+                 spaced_articles: Iterable[str] = (), leading_words: Iterable[str] = LEADING_WORDS):
         self.cue_words = frozenset(cue_words)
         self.spaced_articles = frozenset(spaced_articles)
         self.articles = frozenset(articles)
@@ -291,6 +302,7 @@ class PlaceCues:
         self.list_joiners = frozenset(list_joiners)
         self.name_prefixes = frozenset(name_prefixes)
         self.name_heads = self.name_prefixes | frozenset(name_heads)
+        self.leading_words = self.name_heads | frozenset(leading_words)
 
     def _shaped_like_place(self, doc: Doc, start: int, end: int) -> bool:
         """'Madiq Castle', 'Tell Shihab': a name of several words whose own words say it is a place."""
@@ -304,13 +316,35 @@ class PlaceCues:
                 and not doc[end].whitespace_:
             end += 1
         if end < len(doc) and doc[end].text in "-–" and not doc[end].whitespace_ and end + 1 < len(doc) \
-                and _title_like(doc[end + 1]) and (end == 0 or not doc[end - 1].whitespace_):
+                and title_like(doc[end + 1]) and (end == 0 or not doc[end - 1].whitespace_):
             return end + 2
         return index
 
+    def _headed_name_end(self, doc: Doc, ent: Span) -> int:
+        """The end of the name a one-word `ent` opens when it is a leading word ('Kasr' + 'Sheikh
+        Jumaa', 'Jubb' + 'I' 'd', 'Al' + '-Shuhatiyah'), else ent.end: the capitalised word after a
+        space, with the entity it starts or the letters written on to it, and the word after that
+        while the word taken opens names too ('Sheikh')."""
+        if ent.end - ent.start != 1 or not title_like(doc[ent.start]) \
+                or _unapostrophed(doc[ent.start].lower_) not in self.leading_words:
+            return ent.end
+        end = ent.end
+        while end < len(doc) and doc[end - 1].whitespace_ and _unapostrophed(doc[end - 1].lower_) in self.leading_words:
+            following = doc[end]
+            if not title_like(following) or (following.is_stop and following.whitespace_) \
+                    or following.ent_type_ in (ACTOR, DATE):
+                break
+            if following.ent_iob_ == "B":
+                end = next(other.end for other in doc.ents if other.start == end)
+                continue
+            end += 1
+            while end < len(doc) and not doc[end - 1].whitespace_ and doc[end].is_alpha and doc[end].ent_type_ == "":
+                end += 1  # 'I' 'd': a name the tokenizer read as 'I'd'
+        return end
+
     def _extent(self, doc: Doc, ent: Span) -> tuple[int, int]:
         """The whole name `ent` is part of: joined articles and split halves on either side."""
-        start, end = ent.start, ent.end
+        start, end = ent.start, self._headed_name_end(doc, ent)
         if ent.end - ent.start == 1 or doc[end - 1].lower_ in self.articles:
             end = max(end, self._joined_at(doc, end - 1 if doc[end - 1].lower_ in self.articles else end))
         while True:
@@ -324,11 +358,11 @@ class PlaceCues:
                 and (end + 1 == len(doc) or doc[end].whitespace_ or doc[end + 1].is_punct) \
                 and not (start > 0 and doc[start - 1].text in _APOSTROPHES):
             end += 1  # 'Tal al-Jumou'' (not 'Raqqa's', not a quoted name: ''Zellin'')
-        while start >= 1 and doc[start - 1].ent_type_ == "" and _title_like(doc[start - 1]) \
+        while start >= 1 and doc[start - 1].ent_type_ == "" and title_like(doc[start - 1]) \
                 and _unapostrophed(doc[start - 1].lower_) in self.name_heads:
             start -= 1
         if start >= 2 and self._spaced_article(doc, start - 1) and doc[start - 2].ent_type_ in ("", ent.label_, PLACE) \
-                and _title_like(doc[start - 2]) and not doc[start - 2].is_stop:
+                and title_like(doc[start - 2]) and not doc[start - 2].is_stop:
             start -= 2  # 'Jazrat al' + 'Boshams'
             while start > 0 and doc[start].ent_iob_ == "I":
                 start -= 1
@@ -343,14 +377,14 @@ class PlaceCues:
     def _spaced_article(self, doc: Doc, index: int) -> bool:
         """'al' at token `index` written as a word between two capitalised halves of a name."""
         return index + 1 < len(doc) and doc[index].lower_ in self.spaced_articles and doc[index].whitespace_ \
-            and index >= 1 and doc[index - 1].whitespace_ and _title_like(doc[index - 1]) \
-            and _title_like(doc[index + 1]) and not doc[index + 1].is_stop
+            and index >= 1 and doc[index - 1].whitespace_ and title_like(doc[index - 1]) \
+            and title_like(doc[index + 1]) and not doc[index + 1].is_stop
 
     # -- place nouns --------------------------------------------------------------------------
     def _title_run(self, doc: Doc, index: int) -> int:
         """The end of the run of capitalised words starting at `index` that no entity covers."""
         end = index
-        while end < len(doc) and end - index < 4 and doc[end].ent_type_ == "" and _title_like(doc[end]) \
+        while end < len(doc) and end - index < 4 and doc[end].ent_type_ == "" and title_like(doc[end]) \
                 and not doc[end].is_stop:
             end = self._joined_at(doc, end + 1)
         return end
