@@ -194,13 +194,14 @@ def nlp_texts(output: Path) -> list[str]:
 
 # --- The bare NLP bound ----------------------------------------------------------------------------------
 
-def _bare_worker(texts: list[str], batch_size: int, ready, results) -> None:
+def _bare_worker(texts: list[str], ready, results) -> None:
+    from transforms.entities import word_bundles
     from transforms.nlp import get_nlp
 
     nlp = get_nlp()
     ready.wait()  # every process has loaded its model: the clock starts for all at once
     started, cpu_started = time.monotonic(), time.process_time()
-    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+    tokens = sum(len(doc) for bundle in word_bundles(texts) for doc in nlp.pipe(bundle))
     results.put((tokens, started, time.monotonic(), time.process_time() - cpu_started))
 
 
@@ -213,13 +214,10 @@ class BareRun:
 
 def bare_nlp(texts: list[str], processes: int) -> BareRun:
     """The project's spaCy pipeline alone over `texts` with nlp.pipe on `processes` processes, each
-    given every `processes`-th text; the models are loaded before the clock starts."""
-    from transforms.entities import DEFAULT_NER_BATCH_SIZE
-
+    given every `processes`-th text in the pipeline's bundles; the models are loaded before the clock starts."""
     context = multiprocessing.get_context("spawn")
     ready, results = context.Barrier(processes), context.Queue()
-    workers = [context.Process(target=_bare_worker, args=(texts[i::processes], DEFAULT_NER_BATCH_SIZE, ready,
-                                                          results))
+    workers = [context.Process(target=_bare_worker, args=(texts[i::processes], ready, results))
                for i in range(processes)]
     for worker in workers:
         worker.start()

@@ -133,7 +133,7 @@ def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
         IdentifyLanguage(payload_limit, options.high_accuracy_short_texts)).with_outputs(
         DEAD_LETTER, main=MAIN), DEAD_LETTER)
     read = articles | "EntitiesAndEvents" >> ExtractEntitiesAndEvents(
-        options.spacy_model, options.ner_batch_size, payload_limit, options.nlp_processes)
+        options.spacy_model, options.ner_batch_words, payload_limit, options.nlp_processes)
     articles = side.take(read, DEAD_LETTER)
     mentions = read[MENTIONS]
     if live:

@@ -2,7 +2,7 @@
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from transforms.clean import DEFAULT_REPEATED_LINE_MIN_ARTICLES
-from transforms.entities import DEFAULT_NER_BATCH_SIZE
+from transforms.entities import DEFAULT_NER_BATCH_WORDS
 from transforms.near_duplicates import MinHasher
 from transforms.progress import DEFAULT_PROGRESS_SECONDS
 from transforms.parse import MAX_TEXT_CHARS
@@ -70,15 +70,17 @@ class ControlPipelineOptions(PipelineOptions):
         parser.add_argument(
             "--high_accuracy_short_texts", action="store_true",
             help="Judge the language of texts under 120 letters with all of lingua's n-gram models: right more "
-                 "often on headlines and fragments (English 0.997 instead of 0.974), 218 MiB more in each "
+                 "often on headlines and fragments (English 0.997 instead of 0.979), 218 MiB more in each "
                  "worker process. Longer texts get the same answer either way.")
         parser.add_argument(
             "--spacy_model", default=None, metavar="NAME",
             help="An installed spaCy pipeline (en_core_web_sm, a path…) to use for NER instead of the "
                  "project's own CoNLL-2003 model; its OntoNotes labels are mapped onto ours.")
         parser.add_argument(
-            "--ner_batch_size", type=positive_int, default=DEFAULT_NER_BATCH_SIZE, metavar="N",
-            help="Articles per nlp.pipe call (default %(default)s).")
+            "--ner_batch_words", type=positive_int, default=DEFAULT_NER_BATCH_WORDS, metavar="N",
+            help="Words per nlp.pipe call: the NER holds its layers' activations for every word of a call at "
+                 "once (about 21 KB a word); an article longer than this is a call of its own "
+                 "(default %(default)s).")
         parser.add_argument(
             "--nlp_processes", type=non_negative_int, default=0, metavar="N",
             help="Read the NER/event bundles in a pool of N processes that each load the spaCy pipeline once "

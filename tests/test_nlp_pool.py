@@ -1,6 +1,10 @@
 """The NLP stage read in a pool of processes (`--nlp_processes`) gives what it gives in-process, and an
 article that fails is still an error of its own."""
 import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from transforms.entities import _read_in_pool_process, nlp_pool, read_bundle
 from transforms.nlp import get_nlp
@@ -36,3 +40,28 @@ def test_an_article_in_another_language_rides_in_the_bundle_unread():
     other, english = read_bundle(get_nlp(), articles).readings
     assert other is None
     assert english.error is None and english.mentions
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and has not ended (an ended orphan may linger as a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_pool_processes_end_when_the_process_that_started_them_is_killed():
+    starter = subprocess.Popen(
+        [sys.executable, "-c", "import os, time\n"
+         "from transforms.entities import nlp_pool\n"
+         "print(nlp_pool(None, 1).submit(os.getpid).result(timeout=300), flush=True)\n"
+         "time.sleep(300)\n"],
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+    pool_process = int(starter.stdout.readline())
+    assert running(pool_process)
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 30
+    while running(pool_process) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not running(pool_process)

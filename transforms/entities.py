@@ -14,9 +14,11 @@ process exits.
 import atexit
 import functools
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -31,10 +33,39 @@ from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, count_reason,
 
 ENGLISH = "en"
 MENTIONS = "mentions"
-# Articles per nlp.pipe call. Bigger bundles are no faster with this CNN model, but each article
-# in a bundle holds its layer activations at once: 16 instead of 64 measured the same CPU time and
-# about 300 MiB less peak memory per worker (bench/throughput.py), with the same entities.
-DEFAULT_NER_BATCH_SIZE = 16
+# Words per nlp.pipe call. Bigger bundles are no faster with this CNN model, but the tok2vec layers
+# hold their activations for every token of a call at once, about 21 KB a word: 16 long articles
+# (12,000 words) took 253 MiB for the length of the call and 16 short ones 45 MiB (tracemalloc, one
+# process), and every worker's memory rose and fell by that much from one bundle to the next. A budget
+# of words bounds it whatever the articles' lengths; an article longer than the budget is a bundle of
+# its own.
+DEFAULT_NER_BATCH_WORDS = 4000
+
+
+def text_words(text: str, budget: int) -> int:
+    """A text's share of a bundle's word budget: its words, at most the whole budget."""
+    return min(len(text.split()), budget)
+
+
+def nlp_words(article: dict, budget: int = DEFAULT_NER_BATCH_WORDS) -> int:
+    """An article's share of a bundle's word budget: the words the NLP reads in it, or 1 for an article
+    in another language, which only rides along."""
+    return text_words(article["text"] or "", budget) if article["language"] == ENGLISH else 1
+
+
+def word_bundles(texts: Iterable[str], budget: int = DEFAULT_NER_BATCH_WORDS) -> Iterator[list[str]]:
+    """Texts in bundles of at most `budget` words, as the pipeline bundles English articles (Beam's
+    BatchElements over nlp_words), for running the spaCy pipeline alone over the same bundles."""
+    bundle, words = [], 0
+    for text in texts:
+        size = text_words(text, budget)
+        if bundle and words + size > budget:
+            yield bundle
+            bundle, words = [], 0
+        bundle.append(text)
+        words += size
+    if bundle:
+        yield bundle
 
 
 class Reading(NamedTuple):
@@ -72,7 +103,16 @@ def read_bundle(nlp, articles: list[dict]) -> BundleReading:
     return BundleReading([read.get(id(article)) for article in articles], tokens, pipe_seconds)
 
 
+def _exit_with_parent(parent: int, every_seconds: float = 1.0) -> None:
+    """Ends this pool process once the process that started it has gone: a live run stopped by a
+    signal or killed must not leave its NLP processes (400 MiB each) running."""
+    while os.getppid() == parent:
+        time.sleep(every_seconds)
+    os._exit(0)
+
+
 def _load_in_pool_process(spacy_model: str | None) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True).start()
     trim_freed_memory()
     get_nlp(spacy_model)
 
@@ -182,16 +222,18 @@ class ExtractEntitiesAndEvents(beam.PTransform):
     """Articles -> the same articles, English ones with entities (main output), their event MENTIONS,
     and DEAD_LETTER. `nlp_processes`: read the bundles in a pool of that many processes (0: in-process)."""
 
-    def __init__(self, spacy_model: str | None = None, batch_size: int = DEFAULT_NER_BATCH_SIZE,
+    def __init__(self, spacy_model: str | None = None, batch_words: int = DEFAULT_NER_BATCH_WORDS,
                  payload_limit: int = DEFAULT_PAYLOAD_BYTES, nlp_processes: int = 0):
         super().__init__()
-        self.spacy_model, self.batch_size, self.payload_limit = spacy_model, batch_size, payload_limit
+        self.spacy_model, self.batch_words, self.payload_limit = spacy_model, batch_words, payload_limit
         self.nlp_processes = nlp_processes
 
     def expand(self, articles):
         # Other languages ride in the same bundles rather than beside them: joining two collections again
         # would make the DirectRunner hold every article in its own process while the NLP runs.
-        bundles = articles | "Bundle" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.batch_size)
+        bundles = articles | "Bundle" >> beam.BatchElements(
+            min_batch_size=self.batch_words, max_batch_size=self.batch_words,
+            element_size_fn=functools.partial(nlp_words, budget=self.batch_words))
         if self.nlp_processes:
             read_bundles = (
                 bundles

@@ -1,0 +1,45 @@
+"""The NLP stage's bundles: bounded by words whatever the articles' lengths, and where they are cut
+changes nothing in what is read."""
+import json
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from tests.test_nlp_pool import TEXTS, article
+from transforms.entities import MENTIONS, ExtractEntitiesAndEvents, nlp_words, read_bundle, word_bundles
+from transforms.nlp import get_nlp
+
+
+def test_an_article_counts_its_words_up_to_the_budget_and_another_language_counts_one():
+    assert nlp_words(article(0, "Forces took the town."), budget=10) == 4
+    assert nlp_words(article(0, "word " * 50), budget=10) == 10
+    assert nlp_words(article(0, "Les forces ont repris la ville.", "fr"), budget=10) == 1
+
+
+def test_texts_are_bundled_in_order_within_the_budget_and_a_long_one_alone():
+    texts = ["one two three", "four five", "six seven eight nine", "a " * 30, "ten"]
+    bundles = list(word_bundles(texts, budget=6))
+    assert bundles == [["one two three", "four five"], ["six seven eight nine"], ["a " * 30], ["ten"]]
+
+
+def canonical(mention: dict) -> str:
+    return json.dumps(mention, sort_keys=True, default=str)
+
+
+def read_with_budget(articles: list[dict], budget: int) -> None:
+    with TestPipeline() as pipeline:
+        read = pipeline | beam.Create(articles) | ExtractEntitiesAndEvents(batch_words=budget)
+        entities = read["articles"] | "Entities" >> beam.Map(lambda a: (a["article_id"], a.get("entities")))
+        mentions = read[MENTIONS] | "Mentions" >> beam.Map(canonical)
+        expected = read_bundle(get_nlp(), articles).readings
+        assert_that(entities, equal_to([(a["article_id"], r.entities) for a, r in zip(articles, expected)]),
+                    label="SameEntities")
+        assert_that(mentions, equal_to([canonical(m) for r in expected for m in r.mentions]),
+                    label="SameMentions")
+
+
+def test_bundles_of_one_article_read_what_one_bundle_of_all_reads():
+    articles = [article(number, text) for number, text in enumerate(TEXTS)]
+    read_with_budget(articles, budget=1)
+    read_with_budget(articles, budget=10_000)
