@@ -310,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="JSON file the figures of each rate are merged into")
     parser.add_argument("--keep", type=Path, help="keep the outputs and run logs in this folder")
     args = parser.parse_args(argv)
+    # Started in the background by a shell, this process (and so each run it starts) would ignore SIGINT,
+    # and a run told to stop would go on until its --max_run_seconds.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     results = json.loads(args.results.read_text()) if args.results and args.results.exists() else {}
     host, port = start_server()
     os.environ["PUBSUB_EMULATOR_HOST"] = host
