@@ -117,7 +117,8 @@ def test_a_named_spacy_pipeline_is_sourced_with_the_tok2vec_its_ner_listens_to(t
 def place_cues():
     settings = load_config(CONFIG_PATH)["components"]["place_cues"]
     return PlaceCues(settings["cue_words"], settings["articles"], settings["place_nouns"], settings["list_joiners"],
-                     settings["name_prefixes"], settings["name_heads"], settings["spaced_articles"])
+                     settings["name_prefixes"], settings["name_heads"], settings["spaced_articles"],
+                     settings["leading_words"])
 
 
 def with_ents(text, spans):

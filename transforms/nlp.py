@@ -255,16 +255,9 @@ def title_like(token) -> bool:
     return token.is_title or (token.text[:1].isupper() and _unapostrophed(token.text).istitle())
 
 
-# Opening words of Arabic place names that a news NER often marks as a name of their own ('Kasr' +
-# 'Sheikh Jumaa', 'Jubb' + 'Id', 'Al' + '-Shuhatiyah'): such a one-word name takes the name after it.
-LEADING_WORDS = ("kasr", "qasr", "jubb", "jub", "tal", "tall", "tel", "tell", "al", "el", "abu", "umm", "um", "ain",
-                 "ayn", "deir", "dayr", "kafr", "kfar", "beit", "bayt", "khirbet", "jabal", "jebel", "rasm", "ras",
-                 "wadi", "bir", "mazraat", "hawijat", "sheikh")
-
-
 @Language.factory("conflict_place_cues", default_config={"cue_words": [], "articles": [], "place_nouns": [],
                                                        "list_joiners": [], "name_prefixes": [], "name_heads": [],
-                                                       "spaced_articles": [], "leading_words": list(LEADING_WORDS)})
+                                                       "spaced_articles": [], "leading_words": []})
 def make_place_cues(nlp: Language, name: str, cue_words: list[str], articles: list[str], place_nouns: list[str],
                     list_joiners: list[str], name_prefixes: list[str], name_heads: list[str],
                     spaced_articles: list[str], leading_words: list[str]):
@@ -294,7 +287,7 @@ class PlaceCues:
 
     def __init__(self, cue_words: Iterable[str], articles: Iterable[str], place_nouns: Iterable[str] = (),
                  list_joiners: Iterable[str] = (), name_prefixes: Iterable[str] = (), name_heads: Iterable[str] = (),
-                 spaced_articles: Iterable[str] = (), leading_words: Iterable[str] = LEADING_WORDS):
+                 spaced_articles: Iterable[str] = (), leading_words: Iterable[str] = ()):
         self.cue_words = frozenset(cue_words)
         self.spaced_articles = frozenset(spaced_articles)
         self.articles = frozenset(articles)
