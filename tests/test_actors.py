@@ -137,3 +137,9 @@ def test_syrian_war_names(text, group):
                                          ("Irans militias", None)])
 def test_a_possessive_that_lost_its_apostrophe_before_a_noun_of_armed_forces(text, group):
     assert resolve_actor(text) == group
+
+
+@pytest.mark.parametrize("text, group", [("Fateh al-Sham", "NUSRA_HTS"), ("Fateh Al-Sham members", "NUSRA_HTS"),
+                                         ("Maghayir al-Thawra", "REBELS")])
+def test_short_and_variant_names_of_syrian_factions(text, group):
+    assert resolve_actor(text) == group

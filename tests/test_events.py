@@ -1099,3 +1099,94 @@ def test_two_sides_battling_for_control_give_no_attacker(nlp):
     assert events(nlp, "Opposition fighters and pro-government forces battled for control of Aleppo.") == []
     assert summary(events(nlp, "Rebels battled for control of Aleppo.")) == {
         ("OFFENSIVE", "Aleppo", "REBELS", "reported")}
+
+
+def test_a_hold_of_a_place_cleared_of_an_actor_is_a_capture(nlp):
+    assert summary(events(nlp, "Rebel factions control the town of Kafr Nabl, now cleared of HTS fighters.")) == {
+        ("CAPTURE", "Kafr Nabl", "REBELS", "reported")}
+    assert summary(events(nlp, "Rebels control Kafr Nabl, cleared of mines last week.")) == {
+        ("HOLD", "Kafr Nabl", "REBELS", "reported")}
+
+
+def test_a_pronoun_with_no_other_place_is_the_place_the_fighting_was_near(nlp):
+    assert summary(events(nlp, "The SDF fought the Islamic State around Ain Issa, taking control of it.")) == {
+        ("CAPTURE", "Ain Issa", "SDF", "reported")}
+    assert summary(events(nlp, "Regime forces battled IS near Maskanah, taking control of two villages.")) == set()
+
+
+def test_a_hold_that_fighting_ended_with_is_a_capture(nlp):
+    assert summary(events(nlp, "The clashes ended with HTS controlling Saraqib.")) == {
+        ("CAPTURE", "Saraqib", "NUSRA_HTS", "reported")}
+    assert summary(events(nlp, "The talks ended with HTS controlling Saraqib.")) == {
+        ("HOLD", "Saraqib", "NUSRA_HTS", "reported")}
+
+
+def test_elite_forces_helicopters_and_artillery_stay_inside_a_list_of_backers(nlp):
+    mention = only(events(nlp, "Regime forces, supported by elite forces of Hezbollah, warplanes and suspected regime "
+                               "helicopters, and Russian artillery battalions, entered Maskanah."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "CAPTURE", "Maskanah", "SYRIAN_GOVERNMENT")
+    assert set(mention["allies"]) == {"HEZBOLLAH", "RUSSIA"}
+
+
+def test_a_subject_the_dictionary_does_not_know_before_a_hyphenated_re_is_nobody(nlp):
+    mentions = events(nlp, "Regime forces shelled the village of Zawrak on Monday. JSH re-captured the village after "
+                           "clashes with regime forces.")
+    assert not any(m["event_type"] == "CAPTURE" for m in mentions)
+
+
+def test_a_participle_after_to_is_no_infinitive(nlp):
+    mentions = events(nlp, "Regime forces have besieged Madaya for months. The UN asked for access to besieged towns "
+                           "like Madaya.")
+    assert {m["certainty"] for m in mentions} == {"reported"}
+
+
+def test_a_siege_an_aim_acts_on_is_stated(nlp):
+    mention = only(events(nlp, "The assault was launched on Sunday to try to ease a government siege of Aleppo."))
+    assert (mention["event_type"], mention["place"]["name"], mention["certainty"]) == ("SIEGE", "Aleppo", "reported")
+    assert only(events(nlp, "Rebels plan to impose a siege on Aleppo."))["certainty"] == "hypothetical"
+
+
+def test_the_actor_of_a_campaign_is_the_subject_of_its_aim(nlp):
+    mention = only(events(nlp, "Regime troops and rebels were locked in fierce fighting near Aleppo, where civilians "
+                               "were killed in a two-day rebel offensive to break the government siege of Aleppo."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["certainty"]) == (
+        "SIEGE_BROKEN", "Aleppo", "REBELS", "hypothetical")
+    assert mention["allies"] == []
+
+
+def test_one_held_district_of_a_place_written_as_a_city_is_a_part_of_it(nlp):
+    assert events(nlp, "Civilians were killed in a barrel bomb attack on a rebel-held district of Syria's Aleppo "
+                       "city on Saturday.") == []
+    assert summary(events(nlp, "Shells hit the rebel-held district of Aleppo on Saturday.")) == {
+        ("HOLD", "Aleppo", "REBELS", "reported")}
+
+
+def test_a_bare_count_after_a_capture_is_no_place(nlp):
+    assert events(nlp, "Regime forces killed 33 militants and captured 10 in Hajin.") == []
+    assert summary(events(nlp, "The army captured two villages in the Hajin area.")) == {
+        ("CAPTURE", "Hajin", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_city_noun_with_no_other_place_named_is_the_place_the_fighting_was_outside(nlp):
+    mention = only(events(nlp, "Opposition fighters battled government forces outside Aleppo in a bid to ease the "
+                               "regime's siege of rebel-held parts of the northern city."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"], mention["certainty"]) == (
+        "SIEGE", "Aleppo", "SYRIAN_GOVERNMENT", "reported")
+
+
+def test_a_name_after_a_or_an_is_a_kind_of_thing_not_the_place_taken(nlp):
+    assert events(nlp, "Hayat Tahrir al-Sham also gained control of a Doshka in Saraqib.") == []
+    assert events(nlp, "The SDF took over a Mortar factory from IS.") == []
+
+
+def test_a_thing_of_a_place_is_a_part_of_it(nlp):
+    assert events(nlp, "The Islamic State captured Palmyra's ancient citadel.") == []
+    assert summary(events(nlp, "The Islamic State captured Palmyra.")) == {
+        ("CAPTURE", "Palmyra", "ISLAMIC_STATE", "reported")}
+
+
+def test_a_name_after_inside_is_an_antecedent(nlp):
+    mention = only(events(nlp, "Tens of thousands had been trapped inside Manbij after the SDF encircled the town on "
+                               "Friday."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == ("SIEGE", "Manbij", "SDF")

@@ -110,6 +110,14 @@ def test_foreign_namesake_is_rejected_unless_well_known(small):
     assert small.resolve("Syria", ["IQ"]).feature == "country"
 
 
+def test_a_city_abroad_is_taken_only_as_written(tmp_path, cache):
+    rows = [(2001, "Kāhira", "", 30.0, 31.2, "P", "PPLC", "EG", "11", 9000000)]
+    gazetteer = Gazetteer([gz.geonames_dump_index(write_dump(tmp_path / "EG.txt", rows))])
+    assert gazetteer.resolve("Kahira", ["SY"]).country == "EG"
+    assert gazetteer.resolve("al-Kaheera", ["SY"]) is None  # a spelling of a village the gazetteer lacks
+    assert gazetteer.resolve("al-Kaheera").country == "EG"
+
+
 def test_unknown_name_is_kept_unresolved(small):
     assert small.resolve("Qaryat Khayaliyya", ["SY"]) is None
     assert small.candidates("Qaryat Khayaliyya") == []

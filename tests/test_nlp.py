@@ -217,3 +217,22 @@ def test_an_opening_word_marked_as_a_name_of_its_own_takes_the_name_after_it():
     assert [(e.text, e.label_) for e in doc.ents] == [("Al -Zawrak", "PLACE")]
     doc = place_cues()(with_ents("Abu said Zawrak was calm.", [(0, 1, "PER"), (2, 3, "PLACE")]))
     assert [e.text for e in doc.ents] == ["Abu", "Zawrak"]  # a verb between: two names
+
+
+def test_a_short_head_and_an_s_before_an_article_are_part_of_the_name():
+    doc = place_cues()(with_ents("Troops took Ta's al-Shayir town.", [(2, 3, "PLACE"), (4, 7, "PER")]))
+    assert [e.text for e in doc.ents] == ["Ta's al-Shayir"]
+    doc = place_cues()(with_ents("Syria's al-Nusra Front fought.", [(0, 1, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Syria"]
+
+
+def test_a_size_word_before_a_place_is_part_of_its_name():
+    doc = place_cues()(with_ents("Troops took Big Sweida and Lower Baqras.", [(3, 4, "PLACE"), (6, 7, "PLACE")]))
+    assert [e.text for e in doc.ents] == ["Big Sweida", "Lower Baqras"]
+
+
+def test_countries_the_other_actors_point_to_equally_decide_no_shared_alias(rules_nlp):
+    assert ents(rules_nlp("Pro-government forces fought the Islamic State."), "ACTOR") == [
+        ("Pro-government forces", None), ("Islamic State", "ISLAMIC_STATE")]
+    assert ents(rules_nlp("Rebels fought the Islamic State."), "ACTOR") == [
+        ("Rebels", "REBELS"), ("Islamic State", "ISLAMIC_STATE")]

@@ -121,6 +121,7 @@ class Rules:
     route_prepositions: frozenset
     movement_words: frozenset
     near_cues: frozenset
+    battle_site_cues: frozenset
     compass_words: frozenset
     clause_ends: frozenset
     prepositions: frozenset
@@ -151,6 +152,7 @@ class Rules:
     organisation_words: frozenset
     partitive_nouns: frozenset
     partitive_areas: frozenset
+    quarter_nouns: frozenset
     partitive_modifiers: frozenset
     partitive_city_modifiers: frozenset
     province_nouns: frozenset
@@ -167,6 +169,9 @@ class Rules:
     durative_cues: frozenset
     outcome_cues: frozenset
     fighting_words: frozenset
+    clearing_cues: frozenset
+    outcome_openers: Phrases
+    presupposing_verbs: frozenset
 
 
 def rules_from_data(data: dict) -> Rules:
@@ -192,6 +197,7 @@ def rules_from_data(data: dict) -> Rules:
         route_prepositions=frozenset(roles["route_prepositions"]),
         movement_words=frozenset(roles["movement_words"]),
         near_cues=frozenset(roles["near_cues"]),
+        battle_site_cues=frozenset(roles["battle_site_cues"]),
         compass_words=frozenset(roles["compass_words"]),
         clause_ends=frozenset(roles["clause_ends"]),
         prepositions=frozenset(roles["prepositions"]),
@@ -222,6 +228,7 @@ def rules_from_data(data: dict) -> Rules:
         organisation_words=frozenset(roles["organisation_words"]),
         partitive_nouns=frozenset(roles["partitive_nouns"]),
         partitive_areas=frozenset(roles["partitive_areas"]),
+        quarter_nouns=frozenset(roles["quarter_nouns"]),
         partitive_modifiers=frozenset(roles["partitive_modifiers"]),
         partitive_city_modifiers=frozenset(roles["partitive_city_modifiers"]),
         province_nouns=frozenset(roles["province_nouns"]),
@@ -238,6 +245,9 @@ def rules_from_data(data: dict) -> Rules:
         durative_cues=frozenset(certainty["durative"]),
         outcome_cues=frozenset(certainty["outcome_cues"]),
         fighting_words=frozenset(certainty["fighting_words"]),
+        clearing_cues=frozenset(certainty["clearing_cues"]),
+        outcome_openers=Phrases.of(certainty["outcome_openers"]),
+        presupposing_verbs=frozenset(certainty["presupposing_verbs"]),
     )
 
 
@@ -379,15 +389,21 @@ class ArticleReader:
 
     def event_place(self, ent: Span) -> bool:
         """A place an event can happen in: not a country, not a demonym the model took for a place,
-        not a compass word cut from a name ('East' of 'East Aleppo'), not a route's end."""
+        not a compass word cut from a name ('East' of 'East Aleppo'), not a route's end, not a name
+        after 'a' ('a Mortar factory')."""
         if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text) \
                 or ent.text.lower() in self.rules.compass_words or self.names_organisation(ent) \
                 or self.names_day(ent) or self.names_person(ent) \
                 or _possessive_country(ent.text):
             return False
         return not self.describes_actor(ent) and not self.describes_place(ent) and not self.route_end(ent.start) \
-            and not self.describes_base(ent) \
+            and not self.describes_base(ent) and not self.after_indefinite(ent) \
             and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
+
+    def after_indefinite(self, name: Span) -> bool:
+        """'took over a Mortar factory', 'gained control of a Doshka', 'an Aleppo suburb': a name after
+        'a' or 'an' names a kind of thing (or the place a thing is of), not the place taken."""
+        return name.start > 0 and self.doc[name.start - 1].lower_ in ("a", "an")
 
     def describes_base(self, name: Span) -> bool:
         """'the Britain-based monitor': where an organisation sits, not where an event happened."""
@@ -804,15 +820,26 @@ class SentenceReader:
 
     def _outcome(self, rule: Rule, span: Span) -> bool:
         """'SDF forces control Kasra after clashes with IS': a hold the clause states as the outcome
-        of fighting is a change of control."""
+        of fighting is a change of control; so is one of a place it says was cleared of an actor
+        ('Rebels control Kasra, now cleared of HTS fighters'), even after a comma, and one the fighting
+        ended with ('Clashes ended with HTS controlling the crossing')."""
         if rule.type != HOLD or rule.frame != AGENT_FIRST:
             return False
-        doc = self.doc
+        doc, after_comma = self.doc, False
+        start = self.clause_start(Trigger(rule, span.start, span.end))
+        if self.rules.outcome_openers.within(self.reader.words, start, span.start) and any(
+                doc[index].lower_ in self.rules.fighting_words for index in range(start, span.start)):
+            return True  # 'Clashes ended with HTS controlling the crossing'
         for index in range(span.end, self.sentence.end - 1):
             word = doc[index].lower_
-            if word in self.rules.clause_ends - self.rules.outcome_cues or doc[index].text in (",", ";"):
+            if word in self.rules.clause_ends - self.rules.outcome_cues or doc[index].text == ";":
                 return False
-            if word in self.rules.outcome_cues:
+            if word in self.rules.clearing_cues and doc[index + 1].lower_ in ("of", "from"):
+                return any(self.reader.actor_at(after) is not None
+                           for after in range(index + 2, min(index + 5, self.sentence.end)))
+            if doc[index].text == ",":
+                after_comma = True
+            elif word in self.rules.outcome_cues and not after_comma:
                 following = {token.lower_ for token in doc[index + 1:min(index + 4, self.sentence.end)]}
                 return bool(following & self.rules.fighting_words)
         return False
@@ -853,35 +880,38 @@ class SentenceReader:
 
     def _names_no_place(self, name: Span) -> bool:
         """An actor ('Syrian', 'Syrias' with its apostrophe lost), an organisation ('NGO', 'the UN
-        Security Council'), a name before an actor noun, a descriptor ('the Turkmen town of'), or a
-        model number ('F-16s')."""
+        Security Council'), a name before an actor noun, a descriptor ('the Turkmen town of'), a
+        model number ('F-16s'), or a kind of thing after 'a' ('a Doshka')."""
         text = name.text
         return text.lower() in ARABIC_ARTICLES \
             or self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
             or self.reader.names_day(name) \
             or _is_acronym(text) or self.reader.names_organisation(name) \
             or self.reader.describes_actor(name) or self.reader.describes_place(name) \
-            or any(char.isdigit() for char in text)
+            or any(char.isdigit() for char in text) or self.reader.after_indefinite(name)
 
-    def _place_at(self, index: int, in_slot: bool = True) -> PlaceRef | None:
+    def _place_at(self, index: int, in_slot: bool = True, near: bool = False) -> PlaceRef | None:
         """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
-        an unknown capitalised name is taken for a place."""
+        an unknown capitalised name is taken for a place; `near`: a place the event is near counts."""
         if index > self.sentence.start and self._counts(index - 1):
             return None  # '1400 Square KM', 'six Quarries': a count, no place's name
         ent = self.reader.ents_at.get(index)
         if ent is not None and ent.label_ == PLACE and ent.start == index:
-            if self.reader.event_place(ent) and not self._is_near(index) \
+            if self.reader.event_place(ent) and (near or not self._is_near(index)) \
                     and not self.reader.region_named(ent.start, ent.end):
                 return self._province(ent) or PlaceRef(ent.text, ent._.place, index)
             return None
         name = self._name_at(index) if in_slot else None
-        if name is not None and not self._is_near(index) and not self.reader.region_named(name.start, name.end):
+        if name is not None and (near or not self._is_near(index)) \
+                and not self.reader.region_named(name.start, name.end):
             return self._province(name) or PlaceRef(
                 name.text, resolve_place(name.text, tuple(self.doc._.countries)), index)
         token = self.doc[index]
         if token.lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index) \
                 and not self._named_after(index):
-            return self._named_with_noun(index) or self.antecedent(index) or self.reader.anaphor_place(index)
+            return self._named_with_noun(index) or self.antecedent(index) or (
+                self.near_antecedent(index) if token.lower_ in self.rules.settlement_nouns else None) \
+                or self.reader.anaphor_place(index)
         return None
 
     def _counts(self, index: int) -> bool:
@@ -927,7 +957,8 @@ class SentenceReader:
 
     def antecedent(self, index: int) -> PlaceRef | None:
         """The first place the sentence names before token `index` that is no region: 'clashes in
-        Kasra village in eastern Hama, where IS took control (of the village)' happened in Kasra.
+        Kasra village in eastern Hama, where IS took control (of the village)' happened in Kasra, and
+        'trapped inside Manbij after the SDF encircled the town' is Manbij.
         A dateline ('HASAKAH (Kurdistan 24) -') says where the reporter is, not the event."""
         position = self.sentence.start
         dateline = self.reader.ents_at.get(position)
@@ -938,7 +969,7 @@ class SentenceReader:
             cue = position - 1  # 'in Kasra', 'in the Tadmor silos area'
             while cue > self.sentence.start and self.doc[cue].lower_ in self.rules.anaphor_determiners:
                 cue -= 1
-            cued = position > self.sentence.start and (self.doc[cue].lower_ in ("in", "at") or (
+            cued = position > self.sentence.start and (self.doc[cue].lower_ in ("in", "at", "inside") or (
                 self.doc[cue].lower_ == "of" and self.doc[cue - 1].lower_ == "outskirts"))  # 'on the outskirts of X'
             # 'the town that Kurdish forces recaptured' is the town named before it; 'shelling of the
             # area' with none named before names no place (not the article's main one)
@@ -952,13 +983,41 @@ class SentenceReader:
             position = end
         return None
 
+    def battle_site(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
+        """'battled IS near Shabith mount, taking control of it', 'fought around Shuwayhan south of
+        Thawrah, taking control of it': a pronoun object whose sentence names no other place is the
+        place the fighting was near or around."""
+        return self.near_antecedent(trigger.start) if self._pronoun_object(trigger, vague_end) else None
+
+    def near_antecedent(self, index: int) -> PlaceRef | None:
+        """The first place (no region) the sentence names before token `index` right after 'near',
+        'around' or 'outside': what a pronoun or 'the city' stands for when nothing else is named
+        ('battled government forces outside Aleppo to ease the siege of the northern city')."""
+        for position in range(self.sentence.start + 1, index):
+            cue = position - 1
+            while cue > self.sentence.start and self.doc[cue].lower_ in self.rules.anaphor_determiners:
+                cue -= 1
+            ent = self.reader.ents_at.get(position)
+            if self.doc[cue].lower_ not in self.rules.battle_site_cues or (ent is not None and ent.start != position):
+                continue
+            place = self._place_at(position, near=True)
+            end = ent.end if ent is not None else position + 1
+            if place is not None and end <= index and not self.reader.regional(position, end) and (
+                    place.place is None or place.place.feature != ADMIN1_FEATURE):
+                return PlaceRef(place.name, place.place, index)
+        return None
+
+    def _pronoun_object(self, trigger: Trigger, vague_end: int) -> bool:
+        """'took control of it', 'taking it over': the trigger's object is a pronoun."""
+        return any(self.doc[index].lower_ in self.rules.pronoun_objects
+                   for index in range(trigger.start, min(vague_end, self.sentence.end)))
+
     def previous_antecedent(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
         """'battled IS in the Tadmor silos area. Regime forces took control of it.', '... HTS gained
         the area.': a pronoun or a definite place noun its own sentence names no place for is the place
         the sentence before names first (no region)."""
         before = [sentence for sentence in self.reader.sentences if sentence.end <= self.sentence.start]
-        pronoun = any(self.doc[index].lower_ in self.rules.pronoun_objects
-                      for index in range(trigger.start, min(vague_end, self.sentence.end))) or any(
+        pronoun = self._pronoun_object(trigger, vague_end) or any(
             self.doc[index].lower_ in self.rules.anaphor_nouns and self.doc[index - 1].lower_ in
             self.rules.anaphor_determiners for index in range(trigger.start + 1, trigger.end))  # 'gained the area'
         if not before or not pronoun:
@@ -969,7 +1028,7 @@ class SentenceReader:
     def vague_object(self, trigger: Trigger) -> int | None:
         """Where the trigger's object ends when it is missing or names no place ('established
         control.', 'took it over', 'took control of the area', 'captured two villages'); None
-        when it names one ('the village of Kasra')."""
+        when it names one ('the village of Kasra') or only counts what was taken ('captured 10 in X')."""
         doc, rules, end = self.doc, self.rules, self.sentence.end
         index = trigger.end
         if index + 1 < end and doc[index].lower_ == "that" and self.reader.actor_at(index + 1) is not None:
@@ -977,6 +1036,9 @@ class SentenceReader:
         while index < end and (doc[index].lower_ in rules.anaphor_determiners or doc[index].like_num
                                or doc[index].lower_ in rules.quantifiers or doc[index].lower_ in trigger.rule.objects):
             index += 1
+        if index > trigger.end and doc[index - 1].like_num and (
+                index >= end or doc[index].is_punct or doc[index].lower_ in rules.prepositions):
+            return None  # 'captured 10 in Daraa': a count of people or things, no place
         if index >= end:
             return index
         described = next((noun for noun in range(index + 1, min(index + 3, end))  # 'a chicken farm'
@@ -1114,21 +1176,36 @@ class SentenceReader:
         return None
 
     def partitive(self, trigger: Trigger, index: int) -> bool:
-        """'half of Al-Bukamal', 'parts of the city', 'the Old City of Homs': the place at token
-        `index` is named as the whole a part of which changed hands or is held, which says nothing
+        """'half of Al-Bukamal', 'parts of the city', 'the Old City of Homs', 'Raqqa's stadium': the place
+        at token `index` is named as the whole a part of which changed hands or is held, which says nothing
         of who controls the whole (an offensive or siege on part of it is on it)."""
         doc, rules = self.doc, self.rules
         if trigger.type not in (CAPTURE, SIEGE_BROKEN, WITHDRAWAL, HOLD):
             return False
+        ent = self.reader.ents_at.get(index)
+        after = ent.end if ent is not None else index + 1
+        if after + 1 < self.sentence.end and doc[after].text in POSSESSIVE_ENDINGS and doc[after + 1].is_lower:
+            return True  # 'captured Raqqa's stadium', 'the Dubat's lodgings': a thing of the place
         before = self._before_whole(index)
         if before - 1 < self.sentence.start or doc[before].lower_ != "of":
             return False
         noun, modifier = doc[before - 1].lower_, doc[before - 2].lower_ if before - 2 >= self.sentence.start else ""
         if noun == "city":
             return modifier in rules.partitive_city_modifiers
+        if noun in rules.quarter_nouns and self._named_as_city(index):
+            return True  # 'a rebel-held district of Syria's Aleppo city' (not 'the district of Sakhur')
         return noun in rules.partitive_nouns or noun in rules.partitive_areas and (
             modifier in rules.partitive_modifiers or modifier in rules.compass_words
             or before - 2 == trigger.end - 1 and trigger.rule.frame == MODIFIER)  # 'a rebel-held area of Aleppo'
+
+    def _named_as_city(self, index: int) -> bool:
+        """'Aleppo city', 'Syria's Aleppo', 'Syrias Aleppo': the name at token `index` is written as
+        a city's or after its country's possessive."""
+        doc, ent = self.doc, self.reader.ents_at.get(index)
+        end = ent.end if ent is not None else index + 1
+        possessive = index - 1 > self.sentence.start and (
+            _possessive_country(doc[index - 1].text) or doc[index - 1].text in POSSESSIVE_ENDINGS)
+        return possessive or end < self.sentence.end and doc[end].lower_ == "city"
 
     def _before_whole(self, index: int) -> int:
         """The token before the name at `index` and the words that describe it: determiners, a
@@ -1434,17 +1511,38 @@ class SentenceReader:
             return None
         if self.sentence.text.rstrip().endswith("?"):
             return HYPOTHETICAL
+        if self.presupposed(trigger):
+            return REPORTED  # 'to try to ease a government siege of X': the aim acts on a siege that is there
         if rules.hypothetical.within(words, max(start, trigger.start - rules.modal_window), trigger.start):
             return HYPOTHETICAL
-        before = trigger.start if doc[trigger.start].lower_ == "to" else trigger.start - 1  # 'to gain control'
+        infinitive = doc[trigger.start].lower_ == "to"  # 'to gain control'
+        before = trigger.start if infinitive else trigger.start - 1
         while before > start and doc[before].lower_.endswith("ly"):
             before -= 1
+        verb = doc[trigger.start + 1 if infinitive else trigger.start].lower_
         if before >= start and doc[before].lower_ == "to" and trigger.rule.frame != NOMINAL \
-                and not self.factive(start, before):
-            return HYPOTHETICAL
+                and not verb.endswith("ed") and not self.factive(start, before):
+            return HYPOTHETICAL  # ('access to besieged areas': a participle after 'to' is no infinitive)
         if rules.claimed.within(words, self.sentence.start, trigger.start):
             return CLAIMED
         return REPORTED
+
+    def presupposed(self, trigger: Trigger) -> bool:
+        """'to try to ease a government siege of X', 'civilians enduring the siege of X': a siege
+        named as the object of a verb that takes it as there (the words between: determiners,
+        adjectives and its besieger)."""
+        if trigger.type != SIEGE or trigger.rule.frame != NOMINAL:
+            return False
+        index = trigger.start - 1
+        while index > self.sentence.start and (self.doc[index].lower_ in self.rules.object_determiners
+                                               or self.doc[index].text in POSSESSIVE_ENDINGS
+                                               or self.reader.actor_at(index) is not None
+                                               or self.doc[index].is_alpha and self.doc[index].is_lower
+                                               and self.doc[index].lower_ not in self.rules.presupposing_verbs):
+            if trigger.start - index > 4:
+                return False
+            index -= 1
+        return self.doc[index].lower_ in self.rules.presupposing_verbs
 
     def date(self, trigger: Trigger) -> tuple[dt.date | None, str]:
         """The sentence's date expression nearest the trigger, else the dateline or publication day
@@ -1570,7 +1668,7 @@ class SentenceReader:
         vague_end = self.vague_object(trigger) if changes else None
         if vague_end is not None and not self.places_listed(trigger, next_start):
             place = self.place_in(vague_end, next_start) or self.antecedent(trigger.start) \
-                or self.previous_antecedent(trigger, vague_end)
+                or self.battle_site(trigger, vague_end) or self.previous_antecedent(trigger, vague_end)
             trigger.places = self.listed_antecedents(trigger, vague_end) or (
                 [place] if place is not None else trigger.places)
         if frame == NOMINAL:
@@ -1625,8 +1723,15 @@ class SentenceReader:
         entered Y') or an aim ('launched an offensive to retake') the previous trigger's; else a
         generic noun's referent, else the previous sentences' subject. A participle after a comma
         ('X battled Y in Z, taking it over', '..., and regaining', 'X advanced after taking Z') has the
-        sentence's subject."""
+        sentence's subject. The actor of a campaign whose aim the trigger is ('a rebel offensive to
+        break the siege') is its subject."""
         doc, head = self.doc, trigger.start
+        campaign = trigger.start - 2
+        if campaign > self.sentence.start and doc[campaign + 1].lower_ == "to" \
+                and doc[campaign].lower_ in self.rules.operation_nouns:
+            agent = self.genitive_actor(Trigger(trigger.rule, campaign, campaign + 1))
+            if agent is not None:
+                return agent
         if doc[head].lower_ in self.rules.conjunctions and head + 1 < trigger.end:
             head += 1  # a trigger that opens with its 'and'
         before = head - 1
@@ -1662,6 +1767,9 @@ class SentenceReader:
         """'JSH re-captured', 'Army of Free Tribes managed to control': a name the dictionary does not
         know stands right before the trigger (an auxiliary between), so the subject is nobody the
         article names, not the context's; so is bare air power ('after warplanes attacked')."""
+        if index - 1 > self.sentence.start and self.doc[index].text in ("-", "–") \
+                and self.doc[index - 1].lower_ == "re":
+            index -= 2  # 're-captured', written in three tokens
         while index > self.sentence.start and self.doc[index].lower_ in CLAUSE_AUXILIARIES:
             index -= 1
         ent = self.reader.ents_at.get(index)

@@ -583,7 +583,8 @@ class Gazetteer:
         `country_hints` are the article's countries (ISO alpha-2); `admin1_hints`
         the first-level areas the text places the name in ('Deir ez-Zor',
         'Rural Damascus'). A place outside them must be matched strictly and be
-        well known (a border case such as Damascus / Rural Damascus): a village
+        well known (a border case such as Damascus / Rural Damascus), and one in
+        another country must be written as the gazetteer writes it: a village
         elsewhere that shares the name is more likely a namesake of a place the
         gazetteer lacks."""
         hints = tuple(code.upper() for code in country_hints)
@@ -597,8 +598,8 @@ class Gazetteer:
             if areas and (place.country, place.admin1) not in areas:
                 return (place.country in {country for country, _ in areas}
                         and _well_known(match, OTHER_AREA_MIN_POPULATION))
-            if hints and place.country not in hints:
-                return _well_known(match, FOREIGN_MIN_POPULATION)
+            if hints and place.country not in hints:  # as written: 'Tama' is no spelling of China's Sanya
+                return match.tier == 0 and _well_known(match, FOREIGN_MIN_POPULATION)
             return True
 
         matches = self._matches(name, acceptable, skeleton="fallback", countries=hints)

@@ -347,6 +347,9 @@ class PlaceCues:
             if joined == end:
                 break
             end = joined
+        if end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s") and self._short_head(doc[end - 1]) \
+                and doc[end + 1].lower_ in self.articles:
+            end = max(end, self._joined_at(doc, end + 1))  # 'Ta's al-Shayir', 'Ra's al-Ain': no possessive
         if end < len(doc) and doc[end].text in _APOSTROPHES and not doc[end - 1].whitespace_ \
                 and (end + 1 == len(doc) or doc[end].whitespace_ or doc[end + 1].is_punct) \
                 and not (start > 0 and doc[start - 1].text in _APOSTROPHES):
@@ -366,6 +369,12 @@ class PlaceCues:
                     and doc[start - 1].ent_type_ in ("", ent.label_):
                 start -= 1
         return start, end
+
+    @staticmethod
+    def _short_head(token) -> bool:
+        """'Ta', 'Ra': a capitalised word of two or three letters (no English word such as 'It') that
+        an apostrophe and an 's' follow inside an Arabic name ('Ta's al-Shayir')."""
+        return token.is_title and token.is_alpha and len(token) <= 3 and not token.is_stop and not token.whitespace_
 
     def _spaced_article(self, doc: Doc, index: int) -> bool:
         """'al' at token `index` written as a word between two capitalised halves of a name."""
@@ -512,16 +521,28 @@ class ActorLinker:
         # where the other actors it names fight ('rebels' beside the Islamic State are Syrian)
         fought_in = Counter(country for mention in mentions.values() if mention is not None and mention.group
                             for country in self.dictionary.groups[mention.group].countries)
-        hints = tuple(doc._.countries) + tuple(country for country, _ in fought_in.most_common())
+        ranked = fought_in.most_common()
+        hints = tuple(doc._.countries) + tuple(country for country, _ in ranked)
+        # countries the other actors point to equally ('Pro-government forces' beside the Islamic State,
+        # which fights in Iraq and Syria) decide nothing between them: read in the other order too
+        tied = [country for country, count in ranked if count == ranked[0][1]] if ranked else []
+        swapped = tuple(doc._.countries) + tuple(reversed(tied)) + tuple(country for country, _ in ranked[len(tied):])
         linked = {}
         for ent in actors:
             mention = mentions[ent.start]
             if mention is not None and mention.group is None and hints != tuple(doc._.countries):
                 mention = self.dictionary.resolve(ent.text, hints)
+                if len(tied) > 1 and mention is not None \
+                        and mention.group != _group_of(self.dictionary.resolve(ent.text, swapped)):
+                    mention = None
             linked[ent.start] = _relabelled(ent, ACTOR, mention.group if mention else None)
             linked[ent.start]._.allies = mention.allies if mention else ()
         _replace_ents(doc, ents, linked)
         return doc
+
+
+def _group_of(mention) -> str | None:
+    return mention.group if mention is not None else None
 
 
 def _statistical_pipeline(spacy_model: str | None) -> Language | None:
