@@ -13,14 +13,14 @@ from pathlib import Path
 
 from bench.shared_data import read_fa_kes, write_fa_kes_jsonl
 from pipeline.main import EXIT_OK, main as run_pipeline
-from transforms.entities import word_bundles
+from transforms.entities import read_texts
 from transforms.ner_model import load_ner_model
 from transforms.nlp import build_nlp
 
 
 def tokens_per_second(nlp, texts: list[str]) -> float:
     started = time.perf_counter()
-    tokens = sum(len(doc) for bundle in word_bundles(texts) for doc in nlp.pipe(bundle))
+    tokens = sum(len(doc) for doc in read_texts(nlp, texts))
     return tokens / (time.perf_counter() - started)
 
 

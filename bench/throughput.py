@@ -195,13 +195,13 @@ def nlp_texts(output: Path) -> list[str]:
 # --- The bare NLP bound ----------------------------------------------------------------------------------
 
 def _bare_worker(texts: list[str], ready, results) -> None:
-    from transforms.entities import word_bundles
+    from transforms.entities import read_texts
     from transforms.nlp import get_nlp
 
     nlp = get_nlp()
     ready.wait()  # every process has loaded its model: the clock starts for all at once
     started, cpu_started = time.monotonic(), time.process_time()
-    tokens = sum(len(doc) for bundle in word_bundles(texts) for doc in nlp.pipe(bundle))
+    tokens = sum(len(doc) for doc in read_texts(nlp, texts))
     results.put((tokens, started, time.monotonic(), time.process_time() - cpu_started))
 
 

@@ -12,7 +12,7 @@ import apache_beam as beam
 
 from schemas import STATE_RECORDS
 from transforms.clean import CleanArticles
-from transforms.dedupe import DropExactDuplicates, DropNearDuplicates, DropNearDuplicatesStreaming, seen_article
+from transforms.dedupe import DropDuplicates, DropNearDuplicatesStreaming, seen_article
 from transforms.incremental import (EVENTS, MENTIONS, SEEN, lateness_boundary, mention_order, newest, read_carried,
                                     seen_order, within_horizon)
 from transforms.assembly import OPEN_MENTIONS, AssembleEvents, is_open, join_late_reports, place_key
@@ -115,9 +115,7 @@ def build_pipeline(pipeline: beam.Pipeline, options, plan=None) -> dict:
         articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicatesStreaming(
             hasher, options.duplicate_horizon_hours * 3600), DUPLICATES)
     else:
-        articles = side.take(articles | "DropExactDuplicates" >> DropExactDuplicates(carried.get(SEEN)), DUPLICATES)
-        articles = side.take(articles | "DropNearDuplicates" >> DropNearDuplicates(hasher, carried.get(SEEN)),
-                             DUPLICATES)
+        articles = side.take(articles | "DropDuplicates" >> DropDuplicates(hasher, carried.get(SEEN)), DUPLICATES)
     state = {}
     if incremental:
         newly_seen = articles | "SeenArticles" >> beam.Map(seen_article, hasher)

@@ -4,7 +4,7 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.dedupe import DropExactDuplicates, mark_duplicates
+from transforms.dedupe import mark_duplicates
 from transforms.records import DUPLICATES
 
 
@@ -25,21 +25,13 @@ def test_ties_are_broken_by_id_so_the_choice_is_deterministic():
     assert mark_duplicates([copy("z", 5), copy("y", 5)])[0]["article_id"] == "y"
 
 
-def test_drop_exact_duplicates_in_a_pipeline():
-    articles = [copy("a", 5), copy("b", 4), copy("c", 5, content="other")]
-    with TestPipeline() as p:
-        result = p | beam.Create(articles) | DropExactDuplicates()
-        assert_that(result.articles | beam.Map(lambda a: a["article_id"]), equal_to(["b", "c"]), label="kept")
-        assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"])),
-                    equal_to([("a", "b")]), label="duplicates")
-
-
 # --- near duplicates ----------------------------------------------------------------------------------
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions  # noqa: E402
 from apache_beam.testing.test_stream import TestStream  # noqa: E402
 from apache_beam.transforms.window import TimestampedValue  # noqa: E402
 
-from transforms.dedupe import DropNearDuplicates, DropNearDuplicatesStreaming, earliest_similar  # noqa: E402
+from transforms.dedupe import (CopyOf, DropDuplicates, DropNearDuplicatesStreaming, _BandBuckets,  # noqa: E402
+                               copy_of, earliest_similar)
 from transforms.near_duplicates import MinHasher  # noqa: E402
 
 STORY = ("Syrian Democratic Forces fighters took full control of the town on Sunday after a week of "
@@ -73,11 +65,34 @@ def test_earliest_similar_picks_the_earliest_order():
 def test_near_copies_point_to_the_earliest_and_other_stories_stay():
     articles = [story("late-copy", SYNDICATED, 18), story("original", STORY, 17), story("other", OTHER, 17)]
     with TestPipeline() as p:
-        result = p | beam.Create(articles) | DropNearDuplicates()
+        result = p | beam.Create(articles) | DropDuplicates()
         assert_that(result.articles | beam.Map(lambda a: a["article_id"]), equal_to(["original", "other"]),
                     label="kept")
         assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"], a["duplicate_kind"])),
                     equal_to([("late-copy", "original", "near")]), label="duplicates")
+
+
+def test_exact_copies_then_near_copies_of_what_is_left():
+    """An exact copy of a record that is itself a near copy repeats that record; the record repeats the
+    earliest story. The same record read twice shares its article id: only the later read is the copy."""
+    original = story("original", STORY, 17)
+    copy = story("late-copy", SYNDICATED, 18)
+    same_again = {**copy, "origin": "second-feed"}
+    exact_copy = {**story("exact-copy", SYNDICATED, 19), "content_hash": copy["content_hash"]}
+    with TestPipeline() as p:
+        result = p | beam.Create([same_again, exact_copy, copy, original]) | DropDuplicates()
+        assert_that(result.articles | beam.Map(lambda a: a["origin"]), equal_to(["original"]), label="kept")
+        assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["origin"], a["duplicate_of"], a["duplicate_kind"])),
+                    equal_to([("late-copy", "original", "near"), ("second-feed", "late-copy", "exact"),
+                              ("exact-copy", "late-copy", "exact")]), label="duplicates")
+
+
+def test_an_exact_decision_names_one_record_and_a_near_one_an_article():
+    exact = {"feed:2": CopyOf("a", 1.0, "exact")}
+    near = {"a": CopyOf("z", 0.8, "near")}
+    assert copy_of({"origin": "feed:2", "article_id": "a"}, exact, near) == exact["feed:2"]
+    assert copy_of({"origin": "feed:1", "article_id": "a"}, exact, near) == near["a"]
+    assert copy_of({"origin": "feed:3", "article_id": "b"}, exact, near) is None
 
 
 def test_streaming_state_finds_copies_within_the_horizon_and_forgets_after_it():
@@ -100,3 +115,19 @@ def test_streaming_state_finds_copies_within_the_horizon_and_forgets_after_it():
                     equal_to(["original", "other", "much-later-copy"]), label="kept")
         assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"])),
                     equal_to([("copy", "original")]), label="duplicates")
+
+
+def test_band_buckets_of_accumulators_merged_in_any_order_are_the_same():
+    combine = _BandBuckets()
+
+    def accumulated(members):
+        accumulator = combine.create_accumulator()
+        for member in members:
+            accumulator = combine.add_input(accumulator, member)
+        return accumulator
+
+    parts = [accumulated([(7, 1), (9, 2), (7, 3)]), accumulated([]), accumulated([(9, 4), (-2**63, 5)])]
+    expected = [(1, 7), (3, 7), (2, 9), (4, 9)]
+    assert combine.extract_output(combine.merge_accumulators(parts)) == expected
+    assert combine.extract_output(combine.merge_accumulators(parts[::-1])) == expected
+    assert combine.extract_output(accumulated([])) == []

@@ -7,7 +7,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.test_nlp_pool import TEXTS, article
-from transforms.entities import MENTIONS, ExtractEntitiesAndEvents, nlp_words, read_bundle, word_bundles
+from transforms.entities import (MENTIONS, ExtractEntitiesAndEvents, nlp_words, read_bundle, read_texts, text_pieces,
+                                 word_bundles)
 from transforms.nlp import get_nlp
 
 
@@ -21,6 +22,26 @@ def test_texts_are_bundled_in_order_within_the_budget_and_a_long_one_alone():
     texts = ["one two three", "four five", "six seven eight nine", "a " * 30, "ten"]
     bundles = list(word_bundles(texts, budget=6))
     assert bundles == [["one two three", "four five"], ["six seven eight nine"], ["a " * 30], ["ten"]]
+
+
+def test_a_long_text_is_cut_at_line_ends_into_pieces_that_join_back():
+    text = "Forces took the town.\nThey held it.\n\n" + "a long line of words " * 4 + "\nend"
+    pieces = text_pieces(text, budget=6)
+    assert "".join(pieces) == text and all(len(piece.split()) <= 6 for piece in pieces)
+    assert pieces[:3] == ["Forces took the town.\n", "They held it.\n\n", "a long line of words a "]
+    assert text_pieces("short text", budget=6) == ["short text"]
+
+
+def test_an_article_longer_than_the_budget_is_read_in_pieces_into_one_doc():
+    """The places are linked with the whole text as context, and the events are those of one reading."""
+    nlp = get_nlp()
+    text = "\n".join(TEXTS)
+    budget = max(len(part.split()) for part in TEXTS)
+    (whole,), (joined,) = read_texts(nlp, [text], budget=10_000), read_texts(nlp, [text], budget=budget)
+    assert len(text_pieces(text, budget)) > 1 and joined.text == text
+    assert [(e.text, e.label_, e.kb_id_) for e in joined.ents] == [(e.text, e.label_, e.kb_id_) for e in whole.ents]
+    long_article = article(0, text)
+    assert read_bundle(nlp, [long_article], budget).readings == read_bundle(nlp, [long_article], 10_000).readings
 
 
 def canonical(mention: dict) -> str:
@@ -41,5 +62,5 @@ def read_with_budget(articles: list[dict], budget: int) -> None:
 
 def test_bundles_of_one_article_read_what_one_bundle_of_all_reads():
     articles = [article(number, text) for number, text in enumerate(TEXTS)]
-    read_with_budget(articles, budget=1)
+    read_with_budget(articles, budget=max(len(text.split()) for text in TEXTS))
     read_with_budget(articles, budget=10_000)

@@ -19,7 +19,7 @@ from transforms.near_duplicates import (
     duplicate_links,
     lsh_layout,
     normalised_words,
-    shared_buckets,
+    shared_members,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -209,10 +209,19 @@ def test_links_skip_dissimilar_earlier_members_and_repeated_deliveries():
 
 
 def test_only_buckets_two_articles_share_are_compared():
-    buckets = {"07:lone": ["a"], "07:twice": ["a", "a"], "07:shared": ["c", "a", "c"], "05:shared": ["d", "b"]}
+    members = [(7, 1), (8, 1), (8, 1), (9, 3), (9, 1), (9, 3), (5, 4), (5, 2)]  # (bucket digest, item key)
     # a bucket of one article, even delivered twice, has nothing to compare
-    assert shared_buckets(buckets) == [("b", "05:shared"), ("d", "05:shared"), ("a", "07:shared"),
-                                       ("c", "07:shared")]
+    assert shared_members(np.array(members, dtype=np.int64)) == [(2, 5), (4, 5), (1, 9), (3, 9)]
+    assert shared_members(np.array([], dtype=np.int64)) == []
+
+
+def test_band_digests_are_the_band_keys_numbers(hasher):
+    signature = hasher.signature(WIRE_STORY)
+    digests = hasher.band_digests(signature)
+    assert len(digests) == hasher.bands and all(-2**63 <= digest < 2**63 for digest in digests)
+    bands = [key.split(":")[0] for key in hasher.band_keys(signature)]
+    assert bands == [f"{band:02x}" for band in range(hasher.bands)]
+    assert hasher.band_digests(hasher.signature(" -- !! ")) == []
 
 
 def test_canonical_is_the_earliest_copy_over_all_buckets():

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from transforms.entities import _read_in_pool_process, nlp_pool, read_bundle
+from transforms.entities import DEFAULT_NER_BATCH_WORDS, _read_in_pool_process, nlp_pool, read_bundle
 from transforms.nlp import get_nlp
 
 TEXTS = ["U.S.-backed Iraqi forces have recaptured the town of Hawija from ISIS.",
@@ -19,10 +19,14 @@ def article(number: int, text, language: str = "en") -> dict:
             "published_at": None, "published_date": dt.date(2017, 10, 5), "text": text, "language": language}
 
 
+def read_in_pool(articles: list[dict]):
+    return nlp_pool(None, 1).submit(_read_in_pool_process, None, articles, DEFAULT_NER_BATCH_WORDS).result(timeout=300)
+
+
 def test_a_pool_process_reads_a_bundle_as_the_worker_itself_does():
     articles = [article(number, text) for number, text in enumerate(TEXTS)]
     in_process = read_bundle(get_nlp(), articles)
-    pooled = nlp_pool(None, 1).submit(_read_in_pool_process, None, articles).result(timeout=300)
+    pooled = read_in_pool(articles)
     assert pooled.readings == in_process.readings
     assert pooled.tokens == in_process.tokens > 0
     assert any(reading.mentions for reading in pooled.readings)
@@ -30,7 +34,7 @@ def test_a_pool_process_reads_a_bundle_as_the_worker_itself_does():
 
 def test_a_failing_article_is_an_error_and_the_others_are_read():
     articles = [article(0, TEXTS[0]), article(1, None)]
-    first, failed = nlp_pool(None, 1).submit(_read_in_pool_process, None, articles).result(timeout=300).readings
+    first, failed = read_in_pool(articles).readings
     assert first.error is None and first.entities
     assert failed.entities is None and failed.error[0] and failed.error[1]
 

@@ -36,7 +36,7 @@ def test_a_seen_article_comes_first_in_a_band_bucket():
     hasher = MinHasher()
     old = seen_article(article("old", dt.datetime(2017, 10, 6, tzinfo=UTC)), hasher)
     new = article("new", dt.datetime(2017, 10, 1, tzinfo=UTC), TEXT + " Residents returned.")
-    bucket = [keyed_candidate(old, hasher, EARLIER_RUN)[1], keyed_candidate(new, hasher)[1]]
+    bucket = [keyed_candidate(old, EARLIER_RUN)[1], keyed_candidate(seen_article(new, hasher))[1]]
     links = list(duplicate_links(bucket, hasher.threshold))
     assert [(link.item_id, link.earlier_id) for link in links] == [("new", "old")]
 

@@ -1,43 +1,29 @@
 """Duplicate removal: exact copies (same folded text) and near copies (MinHash LSH) keep the earliest."""
 import datetime as dt
 import hashlib
+from array import array
 import struct
 from typing import Iterable, NamedTuple
 
 import apache_beam as beam
 import numpy as np
-from apache_beam.coders import FastPrimitivesCoder
 from apache_beam.metrics import Metrics
-from apache_beam.pvalue import TaggedOutput
+from apache_beam.pvalue import AsDict, TaggedOutput
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.timestamp import Timestamp
 
 from transforms.near_duplicates import (Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link,
-                                        shared_buckets)
-from transforms.records import DUPLICATES
+                                        item_key, shared_members)
+from transforms.records import DUPLICATES, packed, unpacked
 
 _END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 #: Articles an earlier incremental run wrote (its state's SeenArticles) sort before this run's: they
 #: are out already and cannot become the copies.
 EARLIER_RUN, THIS_RUN = 0, 1
-
-
-#: The coder Beam itself gives a dict between stages.
-_RECORD_CODER = FastPrimitivesCoder()
-
-
-def packed(record: dict) -> bytes:
-    """A record as it crosses a grouping, encoded as Beam encodes it between stages. The DirectRunner
-    holds a GroupByKey's whole input in its own process, decoded: one bytes value per article instead
-    of a dict of strings is about half the memory, and the grouping needs nothing from the article but
-    its key."""
-    return _RECORD_CODER.encode(record)
-
-
-def unpacked(data: bytes) -> dict:
-    return _RECORD_CODER.decode(data)
+#: Tag of the exact copies found among light records: (origin, CopyOf).
+_EXACT_COPIES = "exact_copies"
 
 
 def canonical_order(article: dict) -> tuple:
@@ -62,115 +48,153 @@ def mark_duplicates(copies: Iterable[dict], kind: str = "exact",
     return first, [as_duplicate(copy, canonical_id, 1.0, kind) for copy in rest]
 
 
-class _KeepEarliest(beam.DoFn):
-    def __init__(self):
-        super().__init__()
-        self.duplicates = Metrics.counter("dedupe", "exact_duplicates")
-
-    def process(self, keyed_copies):
-        _, grouped = keyed_copies
-        copies = [unpacked(copy) for copy in grouped["article"]]
-        if copies:  # else only an earlier run's article has this text
-            canonical, duplicates = mark_duplicates(copies, seen=[unpacked(seen) for seen in grouped["seen"]])
-            if canonical is not None:
-                yield canonical
-            for duplicate in duplicates:
-                self.duplicates.inc()
-                yield TaggedOutput(DUPLICATES, duplicate)
-
-
-def _nothing_seen(articles):
-    return articles.pipeline | "NothingSeen" >> beam.Create([])
-
-
-class DropExactDuplicates(beam.PTransform):
-    """Articles -> canonical articles (main output) and their exact copies (DUPLICATES).
-
-    `seen`: SeenArticles of earlier runs (incremental runs); an article repeating one is a duplicate.
-    """
-
-    def __init__(self, seen=None):
-        super().__init__()
-        self.seen = seen
-
-    def expand(self, articles):
-        seen = self.seen if self.seen is not None else _nothing_seen(articles)
-        by_content = lambda record: (record["content_hash"], packed(record))  # noqa: E731
-        return (
-            {"article": articles | "KeyByContent" >> beam.Map(by_content),
-             "seen": seen | "KeySeenByContent" >> beam.Map(by_content)}
-            | "GroupCopies" >> beam.CoGroupByKey()
-            | "KeepEarliest" >> beam.ParDo(_KeepEarliest()).with_outputs(DUPLICATES, main="articles"))
-
-
-def keyed_candidate(article: dict, hasher: MinHasher, run: int = THIS_RUN) -> tuple[str, Candidate]:
-    """(article id, candidate) with the article's MinHash signature; a SeenArticle of an earlier `run`
-    carries its signature."""
-    signature = hasher.signature(article["text"]) if run == THIS_RUN else seen_signature(article)
-    return article["article_id"], Candidate((run, *canonical_order(article)), article["article_id"], signature)
+def seen_article(article: dict, hasher: MinHasher) -> dict:
+    """An article's light record: what duplicate decisions need of it, and the SeenArticle an incremental
+    run carries for an article it wrote."""
+    return {"article_id": article["article_id"], "origin": article["origin"], "published_at": article["published_at"],
+            "content_hash": article["content_hash"],
+            "minhash": hasher.signature(article["text"]).astype("<u4").tobytes()}
 
 
 def seen_signature(seen: dict) -> np.ndarray:
     return np.frombuffer(seen["minhash"], dtype="<u4").astype(np.uint32)
 
 
-def seen_article(article: dict, hasher: MinHasher) -> dict:
-    """The SeenArticle an incremental run carries for an article it wrote."""
-    return {"article_id": article["article_id"], "origin": article["origin"], "published_at": article["published_at"],
-            "content_hash": article["content_hash"],
-            "minhash": hasher.signature(article["text"]).astype("<u4").tobytes()}
+def keyed_candidate(seen: dict, run: int = THIS_RUN) -> tuple[int, Candidate]:
+    """(item key, candidate) of a light record, this run's or (`run`) an earlier run's."""
+    return item_key(seen["article_id"]), Candidate((run, *canonical_order(seen)), seen["article_id"],
+                                                   seen_signature(seen))
 
 
-class _MarkNearDuplicates(beam.DoFn):
+class CopyOf(NamedTuple):
+    """The decision that an article repeats another."""
+
+    of_id: str
+    similarity: float
+    kind: str
+
+
+def near_copy(link: DuplicateLink) -> CopyOf:
+    return CopyOf(link.earlier_id, link.similarity, "near")
+
+
+def copy_of(article: dict, exact_copies: dict, near_copies: dict) -> CopyOf | None:
+    """What `article` repeats, if anything. Exact copies are keyed by origin: copies of one record share its
+    article id, and only the later ones are copies. Near copies are keyed by article id, which is unique
+    among the articles left after exact copies."""
+    return exact_copies.get(article["origin"]) or near_copies.get(article["article_id"])
+
+
+class _KeepEarliest(beam.DoFn):
+    """A group of light records with one content hash -> the canonical one (main output) and the others'
+    decisions (tagged _EXACT_COPIES)."""
+
+    def process(self, keyed_copies):
+        _, grouped = keyed_copies
+        copies = list(grouped["article"])
+        if copies:  # else only an earlier run's article has this text
+            canonical, duplicates = mark_duplicates(copies, seen=grouped["seen"])
+            if canonical is not None:
+                yield canonical
+            for duplicate in duplicates:
+                decision = CopyOf(duplicate["duplicate_of"], 1.0, "exact")
+                yield TaggedOutput(_EXACT_COPIES, (duplicate["origin"], decision))
+
+
+class _RouteCopies(beam.DoFn):
+    """Each (packed) article to the main output, or marked to DUPLICATES when a decision names it."""
+
     def __init__(self):
         super().__init__()
-        self.duplicates = Metrics.counter("dedupe", "near_duplicates")
+        self.counters = {kind: Metrics.counter("dedupe", f"{kind}_duplicates") for kind in ("exact", "near")}
 
-    def process(self, joined):
-        _, grouped = joined
-        links = list(grouped["link"])
-        for article in map(unpacked, grouped["article"]):
-            if links:
-                self.duplicates.inc()
-                yield TaggedOutput(DUPLICATES, as_duplicate(article, links[0].earlier_id, links[0].similarity, "near"))
-            else:
-                yield article
+    def process(self, packed_article, exact_copies, near_copies):
+        article = unpacked(packed_article)
+        decision = copy_of(article, exact_copies, near_copies)
+        if decision is None:
+            yield article
+            return
+        self.counters[decision.kind].inc()
+        yield TaggedOutput(DUPLICATES, as_duplicate(article, *decision))
 
 
 class _BandBuckets(beam.CombineFn):
-    """(bucket key, article id) pairs of one LSH band -> the band's buckets (bucket key -> ids)."""
+    """(bucket digest, item key) pairs of one LSH band -> the members of the buckets two articles share.
 
-    def create_accumulator(self) -> dict[str, list[str]]:
-        return {}
+    The accumulator is a flat array of int64 pairs: the DirectRunner holds the accumulators of every
+    band decoded in its own process, where a million pairs of short strings took about 450 MiB (50,000
+    articles) and take 16 MB as numbers.
+    """
 
-    def add_input(self, buckets, member):
-        bucket, item_id = member
-        buckets.setdefault(bucket, []).append(item_id)
-        return buckets
+    def create_accumulator(self) -> array:
+        return array("q")
+
+    def add_input(self, accumulator, member):
+        accumulator.extend(member)
+        return accumulator
 
     def merge_accumulators(self, accumulators):
-        merged, *others = accumulators
-        for buckets in others:
-            for bucket, item_ids in buckets.items():
-                merged.setdefault(bucket, []).extend(item_ids)
+        merged = array("q")
+        for accumulator in accumulators:
+            merged.extend(accumulator)
         return merged
 
-    def extract_output(self, buckets):
-        return buckets
+    def extract_output(self, accumulator):
+        return shared_members(np.frombuffer(accumulator, dtype=np.int64))
 
 
-class DropNearDuplicates(beam.PTransform):
-    """Articles -> articles that repeat no earlier one (main output) and near copies (DUPLICATES).
+class NearCopyLinks(beam.PTransform):
+    """Light records (this run's, and `seen` of earlier runs) -> (article id, DuplicateLink) for each of this
+    run's articles that repeats an earlier similar one, linked to the earliest.
 
-    Batch form: articles meet in LSH band buckets (a GroupByKey per band key), every pair in a bucket
-    whose MinHash similarity reaches the threshold links the later article to the earlier, and each
-    article keeps its link to the earliest similar one. Seeing the whole input makes the choice of
-    canonical copy deterministic. `seen`: SeenArticles of earlier runs, which come first.
-
-    The buckets are first formed from article ids alone, by a combine per band that runs in the
-    workers (`_BandBuckets`): 42 band keys per article would otherwise cross the shuffle one element
+    Articles meet in LSH band buckets (a grouping per band digest); every pair in a bucket whose MinHash
+    similarity reaches the threshold links the later article to the earlier. The buckets are first formed
+    from numbers alone (band digest, `item_key` of the article id), by a combine per band that runs in
+    the workers (`_BandBuckets`): 42 band digests per article would otherwise cross the shuffle one element
     each, nearly all of them to buckets of one article. The members of shared buckets then fetch their
-    signatures with a join by id.
+    signatures with a join by item key.
+    """
+
+    def __init__(self, hasher: MinHasher, seen):
+        super().__init__()
+        self.hasher, self.seen = hasher, seen
+
+    def expand(self, light):
+        hasher = self.hasher
+        candidates = (
+            (light | "Candidates" >> beam.Map(keyed_candidate),
+             self.seen | "SeenCandidates" >> beam.Map(keyed_candidate, EARLIER_RUN))
+            | "AllCandidates" >> beam.Flatten())
+        shared_bands = (
+            candidates
+            | "BandMembers" >> beam.FlatMapTuple(lambda key, candidate: [
+                (band, (digest, key)) for band, digest in enumerate(hasher.band_digests(candidate.signature))])
+            | "BucketsPerBand" >> beam.CombinePerKey(_BandBuckets())
+            | "SharedBuckets" >> beam.FlatMapTuple(lambda band, shared: [
+                (key, (band, digest)) for key, digest in shared]))
+        return (
+            {"candidate": candidates, "band": shared_bands}
+            | "JoinSignatures" >> beam.CoGroupByKey()
+            | "IntoSharedBuckets" >> beam.FlatMapTuple(lambda _, joined: [
+                (bucket, candidate) for candidate in joined["candidate"] for bucket in joined["band"]])
+            | "GroupSharedBuckets" >> beam.GroupByKey()
+            | "LinkSimilar" >> beam.FlatMapTuple(lambda _, bucket: duplicate_links(list(bucket), hasher.threshold))
+            | "KeyByArticle" >> beam.Map(lambda link: (link.item_id, link))
+            | "EarliestLink" >> beam.CombinePerKey(earliest_link))
+
+
+class DropDuplicates(beam.PTransform):
+    """Batch: articles -> articles that repeat no other (main output) and their exact and near copies
+    (DUPLICATES), each copy pointing to the earliest article it repeats. `seen`: SeenArticles of earlier
+    runs (incremental runs), which come first.
+
+    The decisions are made on light records (`seen_article`: ids, publication time, content hash, MinHash
+    signature): exact copies by grouping on the content hash, near copies among the articles left by LSH
+    band buckets (`NearCopyLinks`). Seeing the whole input makes the choice of canonical copy
+    deterministic. The articles themselves (packed while they wait) then meet only the copies found, as
+    two side inputs: the DirectRunner holds a grouping's whole input in its own process, decoded, and two
+    groupings of whole articles (by content, then by id) were its largest moment of memory. A side input
+    holds one entry per copy, a small share of a feed; on a cluster runner every worker holds it.
     """
 
     def __init__(self, hasher: MinHasher | None = None, seen=None):
@@ -179,32 +203,21 @@ class DropNearDuplicates(beam.PTransform):
         self.seen = seen
 
     def expand(self, articles):
-        hasher = self.hasher
-        seen = self.seen if self.seen is not None else _nothing_seen(articles)
-        candidates = (
-            (articles | "Candidates" >> beam.Map(keyed_candidate, hasher),
-             seen | "SeenCandidates" >> beam.Map(keyed_candidate, hasher, EARLIER_RUN))
-            | "AllCandidates" >> beam.Flatten())
-        shared_bands = (
-            candidates
-            | "BandMembers" >> beam.FlatMapTuple(lambda item_id, candidate: [
-                (band, (bucket, item_id)) for band, bucket in enumerate(hasher.band_keys(candidate.signature))])
-            | "BucketsPerBand" >> beam.CombinePerKey(_BandBuckets())
-            | "SharedBuckets" >> beam.FlatMapTuple(lambda _, buckets: shared_buckets(buckets)))
-        links = (
-            {"candidate": candidates, "band": shared_bands}
-            | "JoinSignatures" >> beam.CoGroupByKey()
-            | "IntoSharedBuckets" >> beam.FlatMapTuple(lambda _, joined: [
-                (band, candidate) for candidate in joined["candidate"] for band in joined["band"]])
-            | "GroupSharedBuckets" >> beam.GroupByKey()
-            | "LinkSimilar" >> beam.FlatMapTuple(lambda _, bucket: duplicate_links(list(bucket), hasher.threshold))
-            | "KeyByArticle" >> beam.Map(lambda link: (link.item_id, link))
-            | "EarliestLink" >> beam.CombinePerKey(earliest_link))
-        keyed = articles | "KeyById" >> beam.Map(lambda article: (article["article_id"], packed(article)))
-        return (
-            {"article": keyed, "link": links}
-            | "JoinLinks" >> beam.CoGroupByKey()
-            | "MarkNearDuplicates" >> beam.ParDo(_MarkNearDuplicates()).with_outputs(DUPLICATES, main="articles"))
+        seen = self.seen if self.seen is not None else articles.pipeline | "NothingSeen" >> beam.Create([])
+        light = articles | "LightRecords" >> beam.Map(seen_article, self.hasher)
+        by_content = lambda record: (record["content_hash"], record)  # noqa: E731
+        exact = (
+            {"article": light | "KeyByContent" >> beam.Map(by_content),
+             "seen": seen | "KeySeenByContent" >> beam.Map(by_content)}
+            | "GroupCopies" >> beam.CoGroupByKey()
+            | "KeepEarliest" >> beam.ParDo(_KeepEarliest()).with_outputs(_EXACT_COPIES, main="kept"))
+        near = (exact.kept
+                | "NearCopyLinks" >> NearCopyLinks(self.hasher, seen)
+                | "NearCopies" >> beam.MapTuple(lambda article_id, link: (article_id, near_copy(link))))
+        return (articles
+                | "Pack" >> beam.Map(packed)
+                | "RouteCopies" >> beam.ParDo(_RouteCopies(), AsDict(exact[_EXACT_COPIES]), AsDict(near))
+                .with_outputs(DUPLICATES, main="articles"))
 
 
 # --- Streaming form: the same MinHash bands, with state that expires ---------------------------------
@@ -423,7 +436,8 @@ class _NearDuplicateIndex(beam.DoFn):
 
 
 class DropNearDuplicatesStreaming(beam.PTransform):
-    """The streaming form of DropNearDuplicates: an article repeats one already seen within `horizon`.
+    """The streaming form of DropDuplicates (an exact copy has similarity 1): an article repeats one
+    already seen within `horizon`.
 
     On an endless feed nothing waits for the whole input, so the first copy to arrive is canonical
     (the earliest by publication time among those already seen), and state older than the horizon

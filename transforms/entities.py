@@ -15,8 +15,10 @@ import atexit
 import functools
 import multiprocessing
 import os
+import re
 import threading
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator, NamedTuple
 
@@ -24,6 +26,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 from apache_beam.transforms.async_dofn import AsyncWrapper
+from spacy.tokens import Doc
 
 from transforms import progress
 from transforms.events import extract_events
@@ -38,8 +41,12 @@ MENTIONS = "mentions"
 # (12,000 words) took 253 MiB for the length of the call and 16 short ones 45 MiB (tracemalloc, one
 # process), and every worker's memory rose and fell by that much from one bundle to the next. A budget
 # of words bounds it whatever the articles' lengths; an article longer than the budget is a bundle of
-# its own.
+# its own, read in pieces of the budget (`read_texts`).
 DEFAULT_NER_BATCH_WORDS = 4000
+#: Components that read the whole Doc as context (the countries an article names decide where its places
+#: are): run again on a Doc joined from pieces.
+_WHOLE_DOC_PIPES = ("place_linker", "actor_linker")
+_WORDS_WITH_SPACE = re.compile(r"\s*\S+\s*")
 
 
 def text_words(text: str, budget: int) -> int:
@@ -53,19 +60,66 @@ def nlp_words(article: dict, budget: int = DEFAULT_NER_BATCH_WORDS) -> int:
     return text_words(article["text"] or "", budget) if article["language"] == ENGLISH else 1
 
 
-def word_bundles(texts: Iterable[str], budget: int = DEFAULT_NER_BATCH_WORDS) -> Iterator[list[str]]:
-    """Texts in bundles of at most `budget` words, as the pipeline bundles English articles (Beam's
-    BatchElements over nlp_words), for running the spaCy pipeline alone over the same bundles."""
+def word_bundles(items: Iterable, budget: int = DEFAULT_NER_BATCH_WORDS, text=lambda item: item) -> Iterator[list]:
+    """Items (texts, or whatever `text` reads one from) in bundles of at most `budget` words, as the
+    pipeline bundles English articles (Beam's BatchElements over nlp_words) and as `read_texts` reads
+    them."""
     bundle, words = [], 0
-    for text in texts:
-        size = text_words(text, budget)
+    for item in items:
+        size = text_words(text(item), budget)
         if bundle and words + size > budget:
             yield bundle
             bundle, words = [], 0
-        bundle.append(text)
+        bundle.append(item)
         words += size
     if bundle:
         yield bundle
+
+
+def text_pieces(text: str, budget: int) -> list[str]:
+    """`text` cut at line ends into consecutive pieces of at most `budget` words (a longer line is cut
+    between words); the pieces join back into the text."""
+    if len(text.split()) <= budget:
+        return [text]
+    pieces, piece, words = [], [], 0
+    for line in text.splitlines(keepends=True):
+        line_words = _WORDS_WITH_SPACE.findall(line) if len(line.split()) > budget else [line]
+        parts = ["".join(line_words[start:start + budget]) for start in range(0, len(line_words), budget)]
+        for part in parts:
+            size = len(part.split())
+            if piece and words + size > budget:
+                pieces.append("".join(piece))
+                piece, words = [], 0
+            piece.append(part)
+            words += size
+    if piece:
+        pieces.append("".join(piece))
+    return pieces
+
+
+def read_texts(nlp, texts: Iterable[str], budget: int = DEFAULT_NER_BATCH_WORDS) -> Iterator[Doc]:
+    """One Doc per text, in order, from nlp.pipe calls of at most `budget` words. A longer text is read in
+    pieces joined back into one Doc, its places and actors linked again with the whole text as context:
+    in one call, a 1,000,000-character article (the `--max_text_chars` cap) would hold 3.5 GB."""
+    pieces = ((piece, number == len(cut) - 1)
+              for cut in (text_pieces(text, budget) for text in texts) for number, piece in enumerate(cut))
+    read = []
+    for bundle in word_bundles(pieces, budget, text=lambda flagged: flagged[0]):
+        for (_, last), doc in zip(bundle, nlp.pipe(piece for piece, _ in bundle)):
+            read.append(doc)
+            if last:
+                yield read[0] if len(read) == 1 else _joined(nlp, read)
+                read = []
+
+
+def _joined(nlp, docs: list[Doc]) -> Doc:
+    with warnings.catch_warnings():  # the Doc-level extensions it skips are the linkers', set again below
+        warnings.filterwarnings("ignore", message=r"\[W101\]")
+        doc = Doc.from_docs(docs, ensure_whitespace=False)
+    for name in _WHOLE_DOC_PIPES:
+        if name in nlp.pipe_names:
+            doc = nlp.get_pipe(name)(doc)
+    return doc
 
 
 class Reading(NamedTuple):
@@ -82,13 +136,13 @@ class BundleReading(NamedTuple):
     pipe_seconds: float
 
 
-def read_bundle(nlp, articles: list[dict]) -> BundleReading:
-    """Entities and event mentions of each English article, with one nlp.pipe call over the bundle; when
-    that fails, the articles are read one at a time so that only the failing ones become errors."""
+def read_bundle(nlp, articles: list[dict], budget: int = DEFAULT_NER_BATCH_WORDS) -> BundleReading:
+    """Entities and event mentions of each English article, read by `read_texts`; when that fails, the
+    articles are read one at a time so that only the failing ones become errors."""
     english = [article for article in articles if article["language"] == ENGLISH]
     started = time.perf_counter()
     try:
-        docs = list(nlp.pipe(article["text"] for article in english))
+        docs = list(read_texts(nlp, (article["text"] for article in english), budget))
     except Exception:  # noqa: BLE001 - find the article that fails by running them one at a time
         docs, tokens, pipe_seconds = [None] * len(english), 0, 0.0
     else:
@@ -96,7 +150,7 @@ def read_bundle(nlp, articles: list[dict]) -> BundleReading:
     read = {}
     for article, doc in zip(english, docs):
         try:
-            doc = doc if doc is not None else nlp(article["text"])
+            doc = doc if doc is not None else next(read_texts(nlp, [article["text"]], budget))
             read[id(article)] = Reading(entities_of(doc), extract_events(doc, article), None)
         except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
             read[id(article)] = Reading(None, None, (type(error).__name__, str(error)))
@@ -117,8 +171,8 @@ def _load_in_pool_process(spacy_model: str | None) -> None:
     get_nlp(spacy_model)
 
 
-def _read_in_pool_process(spacy_model: str | None, articles: list[dict]) -> BundleReading:
-    return read_bundle(get_nlp(spacy_model), articles)
+def _read_in_pool_process(spacy_model: str | None, articles: list[dict], budget: int) -> BundleReading:
+    return read_bundle(get_nlp(spacy_model), articles, budget)
 
 
 @functools.lru_cache(maxsize=None)
@@ -133,15 +187,15 @@ def nlp_pool(spacy_model: str | None, processes: int) -> ProcessPoolExecutor:
 class _ReadInProcess(beam.DoFn):
     """A bundle of articles -> (the bundle, what the NLP read in it), in this worker."""
 
-    def __init__(self, spacy_model: str | None):
+    def __init__(self, spacy_model: str | None, budget: int):
         super().__init__()
-        self.spacy_model = spacy_model
+        self.spacy_model, self.budget = spacy_model, budget
 
     def setup(self):
         self.nlp = get_nlp(self.spacy_model)
 
     def process(self, batch):
-        yield batch, read_bundle(self.nlp, batch)
+        yield batch, read_bundle(self.nlp, batch, self.budget)
 
 
 class _ReadInPool(beam.DoFn):
@@ -151,16 +205,16 @@ class _ReadInPool(beam.DoFn):
     would otherwise wait here while the pool works; wrapped, the thread goes on with other bundles
     and the results are emitted by a processing-time timer when they are ready."""
 
-    def __init__(self, spacy_model: str | None, processes: int):
+    def __init__(self, spacy_model: str | None, processes: int, budget: int):
         super().__init__()
-        self.spacy_model, self.processes = spacy_model, processes
+        self.spacy_model, self.processes, self.budget = spacy_model, processes, budget
 
     def setup(self):
         self.pool = nlp_pool(self.spacy_model, self.processes)
 
     def process(self, keyed_batch):
         _, batch = keyed_batch
-        yield batch, self.pool.submit(_read_in_pool_process, self.spacy_model, batch).result()
+        yield batch, self.pool.submit(_read_in_pool_process, self.spacy_model, batch, self.budget).result()
 
 
 def bundle_id(batch: list[dict]) -> tuple:
@@ -239,10 +293,10 @@ class ExtractEntitiesAndEvents(beam.PTransform):
                 bundles
                 | "KeyForPool" >> beam.Map(lambda batch: (_POOL_KEY, batch))
                 | "ReadInPool" >> beam.ParDo(AsyncWrapper(
-                    _ReadInPool(self.spacy_model, self.nlp_processes), parallelism=self.nlp_processes,
-                    callback_frequency=POOL_COMMIT_SECONDS, id_fn=bundle_id)))
+                    _ReadInPool(self.spacy_model, self.nlp_processes, self.batch_words),
+                    parallelism=self.nlp_processes, callback_frequency=POOL_COMMIT_SECONDS, id_fn=bundle_id)))
         else:
-            read_bundles = bundles | "ReadArticles" >> beam.ParDo(_ReadInProcess(self.spacy_model))
+            read_bundles = bundles | "ReadArticles" >> beam.ParDo(_ReadInProcess(self.spacy_model, self.batch_words))
         read = read_bundles | "ArticleOutputs" >> beam.ParDo(_ArticleOutputs(self.payload_limit)).with_outputs(
             DEAD_LETTER, MENTIONS, main="articles")
         return {"articles": read.articles, MENTIONS: read[MENTIONS], DEAD_LETTER: read[DEAD_LETTER]}

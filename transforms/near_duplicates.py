@@ -5,8 +5,8 @@ or a few edited sentences is one report, not several; counting it twice would fa
 Two different articles about the same event share facts but little running text, so they stay apart.
 
 The pipeline splits the work so that no step needs the whole corpus: each article gets a fixed-size
-`signature` and one key per LSH band (`band_keys`); buckets are formed from article ids and only the
-members of buckets two articles share (`shared_buckets`) are compared, with their signatures
+`signature` and one digest per LSH band (`band_digests`); buckets are formed from numbers and only the
+members of buckets two articles share (`shared_members`) are compared, with their signatures
 (`duplicate_links`); the links of an article are reduced to its canonical copy (`canonical_of`).
 Everything is deterministic across processes and runs: shingles are hashed with seeded MurmurHash3 and
 the permutations derive from BLAKE2b, never from Python's salted `hash()` or a numpy RNG stream.
@@ -18,7 +18,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import mmh3
 import numpy as np
@@ -104,11 +104,12 @@ class MinHasher:
         permuted = (hashes[:, None] * self._multipliers[None, :] + self._offsets[None, :]) >> np.uint64(32)
         return permuted.min(axis=0).astype(np.uint32)
 
-    def band_keys(self, signature: np.ndarray) -> list[str]:
-        """One short key per band ('<band hex>:<64-bit digest, base64url>'); equal rows give equal keys.
+    def band_digests(self, signature: np.ndarray) -> list[int]:
+        """One 64-bit digest per band (signed, as Beam codes integers), in band order; equal rows give equal
+        digests.
 
         A digest collision only adds a comparison, which `duplicate_links` rejects, so 64 bits suffice.
-        A signature without shingles gets no keys: an empty text carries nothing to be a copy of.
+        A signature without shingles gets none: an empty text carries nothing to be a copy of.
         """
         signature = np.asarray(signature, dtype=np.uint32)
         if signature.shape != (self.num_perm,):
@@ -116,12 +117,15 @@ class MinHasher:
         if bool((signature == _EMPTY_SLOT).all()):
             return []
         rows = self.rows
-        keys = []
-        for band in range(self.bands):
-            band_rows = signature[band * rows : (band + 1) * rows].astype("<u4").tobytes()
-            digest = hashlib.blake2b(band_rows, digest_size=8, key=self._band_key_salt).digest()
-            keys.append(f"{band:02x}:{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}")
-        return keys
+        return [int.from_bytes(hashlib.blake2b(signature[band * rows : (band + 1) * rows].astype("<u4").tobytes(),
+                                               digest_size=8, key=self._band_key_salt).digest(), "little",
+                               signed=True)
+                for band in range(self.bands)]
+
+    def band_keys(self, signature: np.ndarray) -> list[str]:
+        """One short key per band ('<band hex>:<64-bit digest, base64url>'), unique across bands."""
+        return [f"{band:02x}:{base64.urlsafe_b64encode(digest.to_bytes(8, 'little', signed=True)).rstrip(b'=').decode()}"
+                for band, digest in enumerate(self.band_digests(signature))]
 
     @staticmethod
     def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -151,18 +155,23 @@ class DuplicateLink(NamedTuple):
     earlier_order_key: tuple
 
 
-def shared_buckets(buckets: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
-    """(item_id, band key) for each member of every band bucket that two or more articles share.
+def item_key(item_id: str) -> int:
+    """A 64-bit number (signed) for an article id, to form buckets with: two ids that share one only put
+    both articles in each other's buckets, where `duplicate_links` compares their signatures."""
+    return int.from_bytes(hashlib.blake2b(item_id.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def shared_members(members: np.ndarray) -> list[tuple[int, int]]:
+    """(item key, bucket digest) for each member of every bucket of one band that two or more articles
+    share; `members` holds (bucket digest, item key) rows (int64).
 
     Nearly every bucket holds one article, which nothing can repeat; so buckets are first formed from
-    ids alone and only the members of shared ones are brought together with their signatures.
+    numbers alone and only the members of shared ones are brought together with their signatures.
     """
-    shared = []
-    for band_key in sorted(buckets):
-        members = sorted(set(buckets[band_key]))
-        if len(members) > 1:
-            shared += [(item_id, band_key) for item_id in members]
-    return shared
+    distinct = np.unique(np.asarray(members, dtype=np.int64).reshape(-1, 2), axis=0)  # sorted by digest
+    digests, counts = np.unique(distinct[:, 0], return_counts=True)
+    shared = np.isin(distinct[:, 0], digests[counts > 1])
+    return [(int(key), int(digest)) for digest, key in distinct[shared]]
 
 
 def duplicate_links(bucket: Sequence[Candidate], threshold: float) -> Iterator[DuplicateLink]:

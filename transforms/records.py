@@ -5,9 +5,11 @@ outputs (the main output, FILTERED, DUPLICATES or DEAD_LETTER), which is what ma
 conservation summary add up.
 """
 import json
+import zlib
 from typing import Any, Iterable
 
 import apache_beam as beam
+from apache_beam.coders import FastPrimitivesCoder
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
@@ -19,6 +21,9 @@ FILTERED = "filtered"
 DUPLICATES = "duplicates"
 
 DEFAULT_PAYLOAD_BYTES = 64 * 1024
+
+#: The coder Beam itself gives a dict between stages.
+_RECORD_CODER = FastPrimitivesCoder()
 
 
 class RecordError(ValueError):
@@ -68,19 +73,35 @@ def filtered(stage: str, article: dict, reason: str) -> TaggedOutput:
     return TaggedOutput(FILTERED, {**article, "filter_reason": reason})
 
 
+def packed(record: dict) -> bytes:
+    """A record as it waits whole at a stage boundary: encoded as Beam encodes it there, compressed.
+
+    The DirectRunner holds every collection that crosses a stage boundary in its own process and sends a
+    stage's whole input to its workers at once; a batch run's articles wait whole twice (for the lines
+    repeated across a feed, for the copies found). Compressed, a synthetic article takes 1.5 KB there
+    instead of 2.6 KB, for 0.08 ms of CPU."""
+    return zlib.compress(_RECORD_CODER.encode(record), 1)
+
+
+def unpacked(data: bytes) -> dict:
+    return _RECORD_CODER.decode(zlib.decompress(data))
+
+
 class StageDoFn(beam.DoFn):
     """A pipeline stage whose failures become dead letters instead of failing the bundle.
 
     Subclasses set `stage` and implement `transform(element, *side_inputs)`, returning the element's outputs
     (plain values for the main output, TaggedOutput for the others). The outputs are materialised
     before any is emitted, so an element that fails half-way never leaves partial output behind.
+    `packed_input`: the elements arrive `packed`.
     """
 
     stage = "stage"
 
-    def __init__(self, payload_limit: int = DEFAULT_PAYLOAD_BYTES):
+    def __init__(self, payload_limit: int = DEFAULT_PAYLOAD_BYTES, packed_input: bool = False):
         super().__init__()
         self.payload_limit = payload_limit
+        self.packed_input = packed_input
         self.processed = Metrics.counter(self.stage, "processed")
         self.progress_seconds = progress.configured_seconds()  # fixed when the pipeline is built
 
@@ -91,6 +112,8 @@ class StageDoFn(beam.DoFn):
         raise NotImplementedError
 
     def process(self, element, *side_inputs):
+        if self.packed_input:
+            element = unpacked(element)
         self.processed.inc()
         progress.count(self.stage, self.progress_seconds)
         try:
