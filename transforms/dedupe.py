@@ -198,9 +198,9 @@ class DropDuplicates(beam.PTransform):
     holds one entry per copy, a small share of a feed; on a cluster runner every worker holds it.
 
     The articles wait grouped by origin (one each) rather than as a plain collection: the DirectRunner
-    hands a plain collection to its workers in whole chunks of 10 MB, so of 10,000 articles one worker
-    got two thirds, and in a 50,000-article run one worker sat idle for minutes at the end of the NLP
-    stage, which follows in the same stage; a grouping is handed out key by key.
+    hands a plain collection to its workers in whole chunks of up to 10 MB, round robin, and in a
+    50,000-article run one worker sat idle for three minutes at the end of the NLP stage, which follows
+    in the same stage; a grouping is handed out key by key.
     """
 
     def __init__(self, hasher: MinHasher | None = None, seen=None):
