@@ -79,7 +79,7 @@ class ControlPipelineOptions(PipelineOptions):
         parser.add_argument(
             "--ner_batch_words", type=positive_int, default=DEFAULT_NER_BATCH_WORDS, metavar="N",
             help="Words per nlp.pipe call: the NER holds its layers' activations for every word of a call at "
-                 "once (about 21 KB a word); an article longer than this is a call of its own "
+                 "once (about 21 KB a word); an article longer than this is read in pieces of this many words "
                  "(default %(default)s).")
         parser.add_argument(
             "--nlp_processes", type=non_negative_int, default=0, metavar="N",
