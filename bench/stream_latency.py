@@ -14,7 +14,11 @@ gives the run `--drain_seconds` to finish. It reports, per rate:
   duplicates/ for a near copy of an article published before it (file time), p50 and p95 over all
   articles, and the p50 of the first and of the last third of the run;
 - change delay: a ControlChange message's arrival on the alert topic minus the publish time of the
-  latest article (published before it) behind one of its supporting events, p50 and p95;
+  latest article (published before it) behind one of its supporting events, p50 and p95, over all alerts
+  and over first alerts (revision 0: a change not alerted before). An alert can be caused by a report
+  that is not among its supporting events (an earlier holder learnt late makes a known capture a change
+  of hands; another event moves the timeline), so a long delay from its latest supporting article does
+  not always mean a report waited that long;
 - whether the pipeline kept up: every article written within the drain time and the delays of the last
   third no worse than twice those of the first (and 10 s);
 - resident memory of all the run's processes at the start, middle and end of publishing, its peak, and
@@ -90,7 +94,7 @@ class Watch:
 
     written: dict = field(default_factory=dict)  # url -> time its article (or duplicate) file was finished
     events: dict = field(default_factory=dict)  # event_id -> urls of its evidence (all revisions)
-    changes: list = field(default_factory=list)  # (arrival time, supporting event ids)
+    changes: list = field(default_factory=list)  # (arrival time, the ControlChange)
     memory: list = field(default_factory=list)  # (time, bytes of all the run's processes, their CPU seconds)
     files_read: set = field(default_factory=set)
 
@@ -135,7 +139,7 @@ def pull_changes(subscription: str, seen: Watch, stop: threading.Event) -> None:
                                        ack_ids=[m.ack_id for m in response.received_messages])
             for message in response.received_messages:
                 change = json.loads(message.message.data)
-                seen.changes.append((arrived, change["supporting_event_ids"]))
+                seen.changes.append((arrived, change))
             if not response.received_messages:
                 time.sleep(0.2)
 
@@ -178,15 +182,25 @@ def publish_at_rate(topic: str, records: list[dict], rate: float) -> dict[str, f
     return published
 
 
-def change_delays(seen: Watch, published: dict[str, float]) -> list[float]:
-    """Per alert: its arrival minus the publish time of the latest article behind it published before it."""
+def change_delays(seen: Watch, published: dict[str, float]) -> list[tuple[float, dict]]:
+    """Per alert: its arrival minus the publish time of the latest article behind it published before it,
+    with the alert."""
     delays = []
-    for arrived, event_ids in seen.changes:
-        behind = [published[url] for event_id in event_ids for url in seen.events.get(event_id, ())
-                  if url in published and published[url] <= arrived]
+    for arrived, change in seen.changes:
+        behind = [published[url] for event_id in change["supporting_event_ids"]
+                  for url in seen.events.get(event_id, ()) if url in published and published[url] <= arrived]
         if behind:
-            delays.append(arrived - max(behind))
+            delays.append((arrived - max(behind), change))
     return delays
+
+
+def write_delays(path: Path, article_delays: dict[str, float], changes: list[tuple[float, dict]]) -> None:
+    """Every article's and alert's delay, to see what the slow ones have in common."""
+    path.write_text(json.dumps({
+        "articles": article_delays,
+        "changes": [{"delay": delay, "place": change["place"]["name"], "change_date": change["change_date"],
+                     "revision": change["revision"], "supporting_event_ids": change["supporting_event_ids"]}
+                    for delay, change in changes]}, indent=0))
 
 
 @dataclass
@@ -202,6 +216,9 @@ class RateResult:
     changes: int
     change_p50: float | None
     change_p95: float | None
+    first_alerts: int  # alerts of a change not alerted before (revision 0): when a change is first known
+    first_alert_p50: float | None
+    first_alert_p95: float | None
     kept_up: bool
     memory_mib: dict  # start / middle / end of publishing, and peak
     memory_timeline_mib: list  # [minutes into publishing, MiB] at every tenth of it
@@ -276,11 +293,16 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
     kept_up = all_written and first_p50 is not None and last_p50 is not None and (
         last_p50 <= max(KEPT_UP_SLOWDOWN * first_p50, KEPT_UP_MIN_SECONDS))
     changes = change_delays(seen, published)
+    write_delays(scratch / f"{output.name}-delays.json", delays, changes)
+    change_seconds = [delay for delay, _ in changes]
+    first_alert_seconds = [delay for delay, change in changes if change["revision"] == 0]
     return RateResult(
         rate=rate, seconds=round(ended - started, 1), published=len(published), written=len(delays),
         article_p50=quantile(list(delays.values()), 0.5), article_p95=quantile(list(delays.values()), 0.95),
         first_third_p50=first_p50, last_third_p50=last_p50, changes=len(changes),
-        change_p50=quantile(changes, 0.5), change_p95=quantile(changes, 0.95), kept_up=kept_up,
+        change_p50=quantile(change_seconds, 0.5), change_p95=quantile(change_seconds, 0.95),
+        first_alerts=len(first_alert_seconds), first_alert_p50=quantile(first_alert_seconds, 0.5),
+        first_alert_p95=quantile(first_alert_seconds, 0.95), kept_up=kept_up,
         memory_mib={"start": memory_at(seen.memory, started), "middle": memory_at(seen.memory, (started + ended) / 2),
                     "end": memory_at(seen.memory, ended),
                     "peak": round(max(rss for _, rss, _ in seen.memory) / 2**20)},
@@ -308,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain_seconds", type=int, default=120,
                         help="how long the run may take after publishing ends to write what is left")
     parser.add_argument("--results", type=Path, help="JSON file the figures of each rate are merged into")
-    parser.add_argument("--keep", type=Path, help="keep the outputs and run logs in this folder")
+    parser.add_argument("--keep", type=Path,
+                        help="keep the outputs, run logs and every article's and alert's delay in this folder")
     args = parser.parse_args(argv)
     # Started in the background by a shell, this process (and so each run it starts) would ignore SIGINT,
     # and a run told to stop would go on until its --max_run_seconds.
@@ -331,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         stop_server(port)
     print(f"{os.cpu_count()} cores; DirectRunner (streaming), early firings every {args.early_firing_seconds} s")
     print(f"{'rate/s':>6} {'secs':>5} {'published':>9} {'written':>7} | {'art p50':>7} {'p95':>6} {'1st 3rd':>7} "
-          f"{'last 3rd':>8} | {'changes':>7} {'p50':>6} {'p95':>6} | {'kept up':>7} | {'cores':>5} {'load':>9} | "
+          f"{'last 3rd':>8} | {'changes':>7} {'p50':>6} {'p95':>6} | {'first':>5} {'p50':>6} {'p95':>6} | "
+          f"{'kept up':>7} | {'cores':>5} {'load':>9} | "
           "memory MiB start/mid/end/peak")
     for rate, r in sorted(results.items(), key=lambda item: float(item[0])):
         memory = r["memory_mib"]
@@ -339,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{seconds_text(r['article_p50']):>7} {seconds_text(r['article_p95']):>6} "
               f"{seconds_text(r['first_third_p50']):>7} {seconds_text(r['last_third_p50']):>8} | {r['changes']:>7} "
               f"{seconds_text(r['change_p50']):>6} {seconds_text(r['change_p95']):>6} | "
+              f"{r.get('first_alerts', '-'):>5} "
+              f"{seconds_text(r.get('first_alert_p50')):>6} {seconds_text(r.get('first_alert_p95')):>6} | "
               f"{'yes' if r['kept_up'] else 'NO':>7} | {r['cores_used']:>5.2f} {r['load_average'][0]:>4}-"
               f"{r['load_average'][1]:<4} | {memory['start']}/{memory['middle']}/{memory['end']}/{memory['peak']}")
     return 0

@@ -15,7 +15,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from pipeline import publish, query, report, state
+from pipeline import publish, query, report, state, streaming_direct_runner
 from pipeline.logs import LOG_FORMATS, LOG_LEVELS, configure_logging
 from transforms.malloc import limit_malloc_arenas, trim_freed_memory
 from pipeline.graph import build_pipeline
@@ -131,6 +131,8 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     live = check_sources(args)
     options = PipelineOptions(pipeline_argv(args, beam_args))
     options.view_as(StandardOptions).streaming = live or options.view_as(StandardOptions).streaming
+    if options.view_as(StandardOptions).streaming:
+        streaming_direct_runner.apply()
     limit_malloc_arenas()
     trim_freed_memory()
     try:

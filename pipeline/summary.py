@@ -56,7 +56,7 @@ class RunSummary:
             lines.append(f"  {_LABELS[kind]:<14}{count:>{width}}")
             lines += [f"      {reason} ({stage}): {n}" for (stage, reason), n in self.reasons(kind).items()]
         parts = " + ".join(f"{count} {_LABELS[kind]}" for kind, count in self.outcomes.items())
-        if live:  # stopped with records in flight, and streaming counters lag: no balance to claim
+        if live:  # stopped with records in flight: no balance to claim
             verdict = "not checked (a live run stops with records in flight)"
         else:
             verdict = "OK" if self.balanced else f"MISMATCH ({self.read - self.accounted:+d} unaccounted)"

@@ -226,8 +226,21 @@ def test_the_fold_reads_only_the_folded_view_of_an_event():
 
 def test_folded_views_survive_their_coder():
     coder = FoldedViewCoder()
-    for view in map(folded_view, [*MOSUL_EVENTS, event(MOSUL, "HOLD", None, IS, precision="unknown")]):
+    reported = dict(MOSUL_EVENTS[4], first_reported=dt.datetime(2017, 6, 2, 9, 30, 15, 250000, tzinfo=dt.timezone.utc))
+    for view in map(folded_view, [*MOSUL_EVENTS, reported, event(MOSUL, "HOLD", None, IS, precision="unknown")]):
         assert coder.decode(coder.encode(view)) == view
+
+
+def test_a_coarse_capture_is_never_placed_after_the_day_it_was_first_reported():
+    """'Captured this month', published on the 22nd beside a report of the 22nd that still shows the place
+    as before: the 22nd (a same-day dispute), not the 23rd, a day the report had not seen."""
+    capture = dict(event(MOSUL, "CAPTURE", D(2017, 5, 1), GOV, IS, precision="month"),
+                   first_reported=dt.datetime(2017, 5, 22, 8, tzinfo=dt.timezone.utc))
+    states, changes = fold_control([event(MOSUL, "HOLD", D(2017, 5, 22), IS), capture])
+    assert changes == [] and [s["window_date"] for s in states] == [D(2017, 5, 22)]
+    assert states[0]["status"] == "contested"
+    _, changes = fold_control([event(MOSUL, "HOLD", D(2017, 5, 20), IS), capture])
+    assert hand_overs(changes) == [(D(2017, 5, 21), IS, GOV, "month")]
 
 
 def test_only_a_later_revision_that_changes_what_the_fold_reads_is_news():

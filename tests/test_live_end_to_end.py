@@ -2,6 +2,7 @@
 the subscription in streaming mode, control changes in the windowed Avro output and on the alert topic,
 and a malformed message in the dead letters without blocking the subscription."""
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.graph import OUTCOMES
 from pipeline.publish import add_arguments, publish_command
+from pipeline.state import SUMMARY_FILE
 from tests.avro_files import read_records
 from tests.pubsub import create_topic_and_subscription, pull_messages
 
@@ -75,3 +78,7 @@ def test_live_run_from_pubsub(pubsub_emulator, tmp_path, nlp_processes):
     alert_places = {message.data for message in pull_messages(alerts.subscription, count=1, timeout=20)}
     assert alert_places, "no control change reached the alert topic"
     assert not list(output.rglob(".*.inprogress"))
+    # The summary's counters count every bundle (pipeline/streaming_direct_runner.py): at least every record written.
+    summary = json.loads((output / SUMMARY_FILE).read_text())
+    written = sum(len(read_records(output / kind)) for kind in OUTCOMES if (output / kind).exists())
+    assert summary["read"] >= written > 1, summary

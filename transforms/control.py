@@ -155,13 +155,18 @@ class _ReportsByDate:
 
 
 def _timeline_day(event: dict, by_date: _ReportsByDate) -> dt.date:
-    """The day an event takes effect: its date, or for a coarse change the first day it can have been."""
+    """The day an event takes effect: its date, or for a coarse change the first day it can have been,
+    and never after the day it was first reported ('captured this month', reported on the 22nd, with a
+    report of the 22nd still showing the place as before, happened on the 22nd, not the 23rd)."""
     precision = PRECISION_ORDER.index(event["date_precision"])
     if precision == 0 or event["event_type"] not in (*HAND_OVERS, "WITHDRAWAL"):
         return event["event_date"]
     first, last = date_period(event["event_date"], event["date_precision"])
     before = [report["event_date"] for report in by_date.between(first, last)
               if PRECISION_ORDER.index(report["date_precision"]) < precision and _shows_place_before(report, event)]
+    reported = event["first_reported"]
+    if reported is not None:
+        last = max(event["event_date"], min(last, reported.astimezone(dt.timezone.utc).date()))
     return min(last, max([event["event_date"], *(day + dt.timedelta(days=1) for day in before)]))
 
 
@@ -312,7 +317,7 @@ def _change_identity(change: dict) -> str:
 #: What the fold reads of a ControlEvent. The live fold keeps only these: the evidence (sentences and
 #: all) is most of an event and grows with every mention.
 FOLDED_FIELDS = ("event_id", "event_type", "place", "gaining_actor", "losing_actor", "allies", "event_date",
-                 "date_precision", "certainty", "num_mentions", "confidence", "revision")
+                 "date_precision", "certainty", "num_mentions", "confidence", "first_reported", "revision")
 
 
 def folded_view(event: dict) -> dict:
@@ -320,24 +325,31 @@ def folded_view(event: dict) -> dict:
     return {name: event[name] for name in FOLDED_FIELDS}
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
 class FoldedViewCoder(beam.coders.Coder):
-    """A folded view as the tuple of its fields, the date as a day number: half the bytes of the generic
-    coder's dict (which pickles dates) and three quarters of its time. The live fold decodes a place's
-    whole bag on every fold."""
+    """A folded view as the tuple of its fields, the date as a day number and the first report as
+    microseconds: half the bytes of the generic coder's dict (which pickles dates) and three quarters of
+    its time. The live fold decodes a place's whole bag on every fold."""
 
     _fields = beam.coders.FastPrimitivesCoder()
     _date_at = FOLDED_FIELDS.index("event_date")
+    _reported_at = FOLDED_FIELDS.index("first_reported")
 
     def encode(self, view: dict) -> bytes:
         values = [view[name] for name in FOLDED_FIELDS]
-        day = values[self._date_at]
+        day, reported = values[self._date_at], values[self._reported_at]
         values[self._date_at] = None if day is None else day.toordinal()
+        values[self._reported_at] = None if reported is None else (reported - _EPOCH) // _MICROSECOND
         return self._fields.encode(tuple(values))
 
     def decode(self, encoded: bytes) -> dict:
         view = dict(zip(FOLDED_FIELDS, self._fields.decode(encoded)))
-        day = view["event_date"]
+        day, reported = view["event_date"], view["first_reported"]
         view["event_date"] = None if day is None else dt.date.fromordinal(day)
+        view["first_reported"] = None if reported is None else _EPOCH + reported * _MICROSECOND
         return view
 
 
