@@ -21,6 +21,7 @@ from collections import defaultdict
 from apache_beam.runners.direct.direct_userstate import DirectRuntimeState
 from apache_beam.transforms import userstate
 
+from transforms.assembly import place_key
 from transforms.control import _FoldLive, _ForwardNews
 
 ACTORS = ("ISLAMIC_STATE", "IRAQI_GOVERNMENT", "SDF", "PMF", "SYRIAN_GOVERNMENT")
@@ -110,7 +111,7 @@ def accumulating_panes(events: int, places: int, per_day: int, panes: int, seed:
 
 def live_fold_stages():
     """FoldControl's live stages and the key of their input, as FoldControl(live=True) wires them."""
-    return [_ForwardNews(), _FoldLive()], lambda event: event["event_id"]
+    return [_ForwardNews(), _FoldLive()], lambda event: place_key(event["place"])
 
 
 def measure(stages_and_key, panes) -> dict:

@@ -7,8 +7,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.test_stream import TestStream
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.control import (FoldControl, FoldedViewCoder, _FoldLive, control_as_of, fold_control, folded_view,
-                                is_news, latest_revisions)
+from transforms.control import (FoldControl, FoldedViewCoder, _FoldLive, _ForwardNews, control_as_of, fold_control,
+                                folded_view, is_news, known_as, latest_revisions)
 
 D = dt.date
 IS, GOV, SDF, PMF = "ISLAMIC_STATE", "IRAQI_GOVERNMENT", "SDF", "PMF"
@@ -245,12 +245,12 @@ def test_a_coarse_capture_is_never_placed_after_the_day_it_was_first_reported():
 
 def test_only_a_later_revision_that_changes_what_the_fold_reads_is_news():
     first = folded_view(MOSUL_EVENTS[4])
-    resent = dict(first, revision=1)
-    assert is_news(first, None) == (True, True)
-    assert is_news(resent, first) == (True, False)  # the next accumulating pane sends it again
-    assert is_news(dict(first, revision=2, confidence=0.9), resent) == (True, True)
-    assert is_news(dict(first, confidence=0.9), resent) == (False, False)  # an older revision, arriving late
-    assert is_news(dict(resent, confidence=0.9), resent) == (False, False)  # of equal revisions the first counts
+    resent = known_as(dict(first, revision=1))
+    assert is_news(known_as(first), None) == (True, True)
+    assert is_news(resent, known_as(first)) == (True, False)  # the next accumulating pane sends it again
+    assert is_news(known_as(dict(first, revision=2, confidence=0.9)), resent) == (True, True)
+    assert is_news(known_as(dict(first, confidence=0.9)), resent) == (False, False)  # older, arriving late
+    assert is_news(known_as(dict(first, revision=1, confidence=0.9)), resent) == (False, False)  # equal: first counts
 
 
 class _Bag(list):
@@ -269,6 +269,18 @@ class _Value:
 
     def write(self, value):
         self.value = value
+
+
+def test_forwarding_keeps_one_small_entry_per_event_of_the_place():
+    forward, known = _ForwardNews(), _Value()
+    capture, hold = folded_view(MOSUL_EVENTS[4]), folded_view(MOSUL_EVENTS[2])
+    waves = [[capture, hold], [dict(capture, revision=1), dict(hold, revision=1)],
+             [dict(capture, revision=2, num_mentions=2)]]
+    forwarded = [[view["revision"] for _, view in forward.process(("geonames:99072", view), known=known)]
+                 for wave in waves for view in wave]
+    assert forwarded == [[0], [0], [], [], [2]]
+    assert known.read() == {capture["event_id"]: known_as(dict(capture, revision=2, num_mentions=2)),
+                            hold["event_id"]: known_as(dict(hold, revision=1))}
 
 
 def test_the_live_fold_keeps_at_most_two_revisions_per_event_and_folds_the_latest():

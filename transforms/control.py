@@ -46,7 +46,7 @@ CERTAINTY_WEIGHT = {"reported": 1.0, "claimed": 0.6}
 #: Same-day reports naming different holders: at best a coin toss which of them is right.
 DISPUTE_FACTOR = 0.5
 CHANGES = "changes"
-#: What the live fold's stateful steps take: typed, their string keys (event id, place) get a deterministic coder.
+#: What the live fold's stateful steps take: typed, their string keys (place) get a deterministic coder.
 KEYED_EVENT = beam.typehints.Tuple[str, dict]
 
 
@@ -353,37 +353,50 @@ class FoldedViewCoder(beam.coders.Coder):
         return view
 
 
-def is_news(view: dict, latest: dict | None) -> tuple[bool, bool]:
-    """(supersedes, changes the fold): whether an arriving event view is a later revision than the latest
-    one kept (`latest_revisions` keeps the first of equal revisions), and whether it also differs in
-    something the fold reads. A pane that only sends an event again supersedes without changing."""
-    if latest is None:
+def known_as(view: dict) -> tuple[int, str]:
+    """What the forwarding step keeps of an event view: its revision and a fingerprint of what the fold
+    reads, so that telling news from a resend needs neither the view nor the fold's bag."""
+    return view["revision"], stable_id({name: view[name] for name in FOLDED_FIELDS if name != "revision"})
+
+
+def is_news(arriving: tuple[int, str], known: tuple[int, str] | None) -> tuple[bool, bool]:
+    """(supersedes, changes the fold): whether an arriving event (`known_as`) is a later revision than the
+    latest one kept (`latest_revisions` keeps the first of equal revisions), and whether it also differs
+    in something the fold reads. A pane that only sends an event again supersedes without changing."""
+    if known is None:
         return True, True
-    if view["revision"] <= latest["revision"]:
+    if arriving[0] <= known[0]:
         return False, False
-    return True, any(view[name] != latest[name] for name in FOLDED_FIELDS if name != "revision")
+    return True, arriving[1] != known[1]
 
 
 class _ForwardNews(beam.DoFn):
-    """Keyed by event id, in the global window: keeps the latest revision of the event (the part the fold
-    reads) and passes it on, keyed by place, only when the fold would see something new. Accumulating
-    daily panes send every event of a place-day again at each firing; here such a resend costs one small
-    state read and write instead of a fold. One entry per event, never expired (as the fold's own)."""
+    """Keyed by place, in the global window: keeps, per event of the place, its latest revision and a
+    fingerprint of what the fold reads, and passes an arriving event on to the fold only when the fold
+    would see something new. Accumulating daily panes send every event of a place-day again at each
+    firing; here such a resend costs one small state read and write instead of a fold.
 
-    LATEST = ReadModifyWriteStateSpec("latest", FoldedViewCoder())
+    Keyed by place, not by event: the DirectRunner keeps every key it has seen and looks at each of them
+    for timers after every bundle, so keys that grow with every event made a long live run slower by the
+    minute. One entry per event, never expired (as the fold's own)."""
+
+    KNOWN = ReadModifyWriteStateSpec("known", beam.coders.FastPrimitivesCoder())
 
     def __init__(self):
         super().__init__()
         self.already_known = Metrics.counter("control", "events_already_known")
 
-    def process(self, keyed_event, latest=beam.DoFn.StateParam(LATEST)):
-        _, event = keyed_event
+    def process(self, keyed_event, known=beam.DoFn.StateParam(KNOWN)):
+        place, event = keyed_event
         view = folded_view(event)
-        supersedes, changes_fold = is_news(view, latest.read())
+        arriving = known_as(view)
+        events = known.read() or {}
+        supersedes, changes_fold = is_news(arriving, events.get(view["event_id"]))
         if supersedes:
-            latest.write(view)
+            events[view["event_id"]] = arriving
+            known.write(events)
         if changes_fold:
-            yield place_key(view["place"]), view
+            yield place, view
         else:
             self.already_known.inc()
 
@@ -438,7 +451,7 @@ class FoldControl(beam.PTransform):
     def expand(self, events):
         if self.live:
             outputs = (events
-                       | "KeyByEvent" >> beam.Map(lambda event: (event["event_id"], event)).with_output_types(
+                       | "KeyByPlace" >> beam.Map(lambda event: (place_key(event["place"]), event)).with_output_types(
                            KEYED_EVENT)
                        | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
                        | "ForwardNews" >> beam.ParDo(_ForwardNews()).with_output_types(KEYED_EVENT)
