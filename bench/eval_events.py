@@ -1,6 +1,6 @@
 """Event extraction measured on the seeds, on ACLED's coded notes and on FA-KES articles.
 
-    python -m bench.eval_events [--model PATH] [--skip-fakes]
+    python -m bench.eval_events [--model PATH] [--skip-fakes] [--fakes-mentions PATH]
 
 1. Seeds: the five seed articles (boilerplate removed as the clean stage does) against
    ../shared/eval/seeds_gold.jsonl with the README's matching rule; every miss and every unmatched
@@ -336,13 +336,16 @@ def _false_positive_kind(mention: dict, rows: list[dict]) -> str:
 
 
 # -- 3. FA-KES ----------------------------------------------------------------------------------------
-def evaluate_fakes(nlp, sample_size: int = 20, seed: int = 7) -> None:
+def evaluate_fakes(nlp, sample_size: int = 20, seed: int = 7, mentions_out: Path | None = None) -> None:
     articles = [article for article in read_fa_kes() if article.body]
     mentions = []
     for article, doc in zip(articles, nlp.pipe((a.body for a in articles), batch_size=16)):
         mentions.extend(extract_events(doc, {"article_id": article.unit_id, "url": None, "source": article.source,
                                              "published_at": None, "published_date": article.day,
                                              "text": doc.text}))
+    if mentions_out is not None:  # for judging further draws without another run
+        with open(mentions_out, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(mention, default=str) + "\n" for mention in mentions)
     count = len(mentions) or 1
     print(f"\nFA-KES: {len(articles)} articles, {len(mentions)} event mentions "
           f"({len(mentions) / max(len(articles), 1):.2f} per article; articles with any: "
@@ -373,13 +376,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", help="spaCy pipeline holding the NER (default: the project's)")
     parser.add_argument("--skip-fakes", action="store_true", help="leave out the FA-KES run (the slowest)")
+    parser.add_argument("--fakes-mentions", type=Path, help="also write the FA-KES mentions here (JSON lines)")
     args = parser.parse_args()
     require(SEEDS, SEEDS_GOLD, ACLED_CSV, FA_KES_CSV)
     nlp = _pipeline(args.model)
     seeds_ok = evaluate_seeds(nlp)
     evaluate_acled(nlp)
     if not args.skip_fakes:
-        evaluate_fakes(nlp)
+        evaluate_fakes(nlp, mentions_out=args.fakes_mentions)
     return 0 if seeds_ok else 1
 
 

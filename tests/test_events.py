@@ -1190,3 +1190,91 @@ def test_a_name_after_inside_is_an_antecedent(nlp):
     mention = only(events(nlp, "Tens of thousands had been trapped inside Manbij after the SDF encircled the town on "
                                "Friday."))
     assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == ("SIEGE", "Manbij", "SDF")
+
+
+def test_a_gerund_after_a_preposition_takes_no_subject_from_the_context(nlp):
+    mentions = events(nlp, "Rebels shelled army positions near Hama on Monday. The importance of capturing Palmyra "
+                           "is to open the road east.")
+    assert not [m for m in mentions if m["event_type"] == "CAPTURE"]
+
+
+def test_a_gerund_whose_object_a_modal_follows_is_an_aim(nlp):
+    mention = only(events(nlp, "Regime forces shelled Tabqa on Monday, and recapturing it would cut the supply "
+                               "road from the west."))
+    assert (mention["event_type"], mention["place"]["name"], mention["certainty"]) == (
+        "CAPTURE", "Tabqa", "hypothetical")
+
+
+def test_a_participle_after_a_preposition_names_no_actor(nlp):
+    assert events(nlp, "Rebels shelled Damascus on Monday. A civilian was killed in a rocket attack on besieged "
+                       "Madaya.") == []
+    assert summary(events(nlp, "Civilians fled Madaya, which was besieged by regime forces near Damascus.")) == {
+        ("SIEGE", "Madaya", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_pronoun_after_a_thing_of_a_place_stands_for_the_thing(nlp):
+    assert events(nlp, "Residents queued at the bakeries and mills of Manbij after the SDF took control of it.") == []
+    assert summary(events(nlp, "Clashes broke out in the town of Manbij before the SDF took control of it.")) == {
+        ("CAPTURE", "Manbij", "SDF", "reported")}
+
+
+def test_an_embedded_post_ends_at_its_links_and_its_signature(nlp):
+    text = ("Residents flee rebel-held Aleppo httpst.coAb12Cd34 pic.twitter.comXy98Zw76 The Observer "
+            "(observer) July 27 2016 Government forces captured the village of Kasra on Sunday.")
+    captures = [m for m in events(nlp, text, dt.date(2016, 7, 28)) if m["event_type"] == "CAPTURE"]
+    assert [m["evidence"]["sentence"] for m in captures] == [
+        "Government forces captured the village of Kasra on Sunday."]
+
+
+def test_a_held_place_noun_names_its_place_after_of(nlp):
+    assert events(nlp, "Shelling of rebel-held areas Witnesses Say Damascus was calm.") == []
+    assert summary(events(nlp, "Shelling hit the rebel-held town of Saraqib.")) == {
+        ("HOLD", "Saraqib", "REBELS", "reported")}
+
+
+def test_a_sentence_opener_after_a_capitalised_word_begins_a_sentence(nlp):
+    text = "Rockets Hit Government-held Aleppo The army captured the village of Kasra on Sunday."
+    captures = [m for m in events(nlp, text) if m["event_type"] == "CAPTURE"]
+    assert [m["evidence"]["sentence"] for m in captures] == ["The army captured the village of Kasra on Sunday."]
+    assert [m["evidence"]["sentence"] for m in events(nlp, "Rebels In Hama seized the village of Kasra.")] == [
+        "Rebels In Hama seized the village of Kasra."]  # a capitalised word after it: no sentence begins
+
+
+def test_names_joined_by_a_slash_are_each_read(nlp):
+    mentions = events(nlp, "Syrian government forces captured Jdideh/Eastern Kasra village on Sunday.")
+    assert {m["place"]["name"] for m in mentions if m["event_type"] == "CAPTURE"} == {"Jdideh", "Eastern Kasra"}
+
+
+def test_members_from_an_actor_are_the_actor(nlp):
+    mention = only(events(nlp, "Rebels shelled Aleppo. Fighters from the Islamic State attacked Saraqib on Monday."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "OFFENSIVE", "Saraqib", "ISLAMIC_STATE")
+
+
+def test_the_later_misspelt_for_the_latter_is_the_last_actor_named(nlp):
+    assert summary(events(nlp, "Clashes broke out between rebels and regime forces in Hama, and the later was able "
+                               "to regain control of Kasra.")) == {
+        ("CAPTURE", "Kasra", "SYRIAN_GOVERNMENT", "reported")}
+    assert summary(events(nlp, "In the later stages of the battle, rebels took control of Kasra near Hama.")) == {
+        ("CAPTURE", "Kasra", "REBELS", "reported")}
+
+
+def test_a_name_that_opens_with_a_months_abbreviation_is_a_place(nlp):
+    assert summary(events(nlp, "Clashes broke out in Hama, where regime forces captured Mar Shimon village on "
+                               "Sunday.")) == {("CAPTURE", "Mar Shimon", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_place_noun_after_a_name_does_not_end_its_list(nlp):
+    mentions = events(nlp, "Regime forces took control of the Kasra area and the Jdideh farms near Hama on Sunday.")
+    assert summary(mentions) == {("CAPTURE", "Kasra", "SYRIAN_GOVERNMENT", "reported"),
+                                 ("CAPTURE", "Jdideh", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_the_latter_after_a_list_of_actors_is_the_coalition_the_list_names(nlp):
+    mention = only(events(nlp, "Clashes took place between rebels against regime forces and Hezbollah in Hama, where "
+                               "the latter regained control of Kasra."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["HEZBOLLAH"])
+
+
+def test_a_plural_place_noun_before_a_name_is_no_name_of_a_place(nlp):
+    assert events(nlp, "Bombing Targets Civilians in Opposition-held Areas Zamalka") == []

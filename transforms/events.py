@@ -14,6 +14,7 @@ break, and a sentence whose subject is 'The operation' dates the previous senten
 One mention is returned per (event, place) and sentence; merging mentions across sentences and
 articles is the assembly's job.
 """
+import bisect
 import datetime as dt
 import functools
 import re
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from spacy.attrs import IDX
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -57,6 +59,7 @@ AFFILIATE_NOUNS = ("affiliate", "offshoot", "branch", "franchise", "wing")
 SUBORDINATORS = ("after", "before", "until", "since", "once")  # prepositions that also open a clause
 CLAUSE_AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "been"})
 OPPOSING_CUE_GAP = 3  # words between an opposing cue and the campaign it names ('repelled a major regime offensive')
+LINK_OPENINGS = ("http", "Http", "www.", "pic.twitter.")  # also with the slashes stripped: 'httpst.co5rT60'
 _DAY_NUMBER = re.compile(r"^\d{1,2}(st|nd|rd|th)?$")
 
 
@@ -112,6 +115,7 @@ class Rules:
     ally_list_words: frozenset
     losing_cues: frozenset
     generic_actors: dict
+    generic_misspellings: dict
     support_only: frozenset
     support_only_groups: frozenset
     conjunctions: frozenset
@@ -160,6 +164,7 @@ class Rules:
     captive_nouns: frozenset
     subject_pronouns: frozenset
     hypothetical: Phrases
+    modals: frozenset
     factive_before_to: frozenset
     claimed: Phrases
     negation: Phrases
@@ -172,6 +177,7 @@ class Rules:
     clearing_cues: frozenset
     outcome_openers: Phrases
     presupposing_verbs: frozenset
+    sentence_openers: re.Pattern
 
 
 def rules_from_data(data: dict) -> Rules:
@@ -188,6 +194,7 @@ def rules_from_data(data: dict) -> Rules:
         ally_list_words=frozenset(roles["ally_list_words"]),
         losing_cues=frozenset(roles["losing_cues"]),
         generic_actors=dict(roles["generic_actors"]),
+        generic_misspellings=dict(roles["generic_misspellings"]),
         support_only=frozenset(tuple(noun.lower().split()) for noun in roles["support_only_nouns"]),
         support_only_groups=frozenset(roles["support_only_groups"]),
         conjunctions=frozenset(roles["conjunctions"]),
@@ -235,7 +242,8 @@ def rules_from_data(data: dict) -> Rules:
         opposing_cues=Phrases.of(roles["opposing_cues"]),
         captive_nouns=frozenset(roles["captive_nouns"]),
         subject_pronouns=frozenset(roles["subject_pronouns"]),
-        hypothetical=Phrases.of(certainty["hypothetical"]),
+        hypothetical=Phrases.of(certainty["hypothetical"] + [[modal] for modal in certainty["modals"]]),
+        modals=frozenset(certainty["modals"]),
         factive_before_to=frozenset(certainty["factive_before_to"]),
         claimed=Phrases.of(certainty["claimed"]),
         negation=Phrases.of(certainty["negation"]),
@@ -248,6 +256,7 @@ def rules_from_data(data: dict) -> Rules:
         clearing_cues=frozenset(certainty["clearing_cues"]),
         outcome_openers=Phrases.of(certainty["outcome_openers"]),
         presupposing_verbs=frozenset(certainty["presupposing_verbs"]),
+        sentence_openers=opener_pattern(data["sentences"]["openers"]),
     )
 
 
@@ -365,8 +374,9 @@ class ArticleReader:
                 self.ents_at[index] = ent
         self.published = article.get("published_date") or (
             article["published_at"].date() if article.get("published_at") else None)
-        self.dateline = dateline_date(doc.text)
-        self.sentences = list(sentence_units(doc))
+        text = doc.text  # built anew from the tokens on every read
+        self.dateline = dateline_date(text)
+        self.sentences = list(sentence_units(doc, rules.sentence_openers, text))
         actor_counts = Counter(ent.kb_id_ for ent in self.ents if ent.label_ == ACTOR and ent.kb_id_
                                and not self.support_only(ent))
         self.main_actor = actor_counts.most_common(1)[0][0] if actor_counts else None
@@ -390,15 +400,21 @@ class ArticleReader:
     def event_place(self, ent: Span) -> bool:
         """A place an event can happen in: not a country, not a demonym the model took for a place,
         not a compass word cut from a name ('East' of 'East Aleppo'), not a route's end, not a name
-        after 'a' ('a Mortar factory')."""
+        after 'a' ('a Mortar factory'), not a headline's plural noun before a name ('Areas Zamalka')."""
         if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text) \
                 or ent.text.lower() in self.rules.compass_words or self.names_organisation(ent) \
+                or self.opens_with_plural_noun(ent) \
                 or self.names_day(ent) or self.names_person(ent) \
                 or _possessive_country(ent.text):
             return False
         return not self.describes_actor(ent) and not self.describes_place(ent) and not self.route_end(ent.start) \
             and not self.describes_base(ent) and not self.after_indefinite(ent) \
             and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
+
+    def opens_with_plural_noun(self, name: Span) -> bool:
+        """'Areas Zamalka' in 'Opposition-held Areas Zamalka' (a headline's capitals): a plural place noun
+        before a name is no name of a place."""
+        return len(name) > 1 and name[0].lower_ in self.rules.plural_place_nouns
 
     def after_indefinite(self, name: Span) -> bool:
         """'took over a Mortar factory', 'gained control of a Doshka', 'an Aleppo suburb': a name after
@@ -451,8 +467,11 @@ class ArticleReader:
             or name.start > 0 and self.doc[name.start - 1].lower_ in ("bin", "ibn")
 
     def names_day(self, name: Span) -> bool:
-        """'Thursdays bombardment' (an apostrophe lost): a day or month is no place."""
-        return name[0].lower_.removesuffix("s") in self.rules.calendar_words
+        """'Thursdays bombardment' (an apostrophe lost), 'Aug 12': a day or month is no place ('Mar Diss',
+        a name that opens with one, is)."""
+        calendar = self.rules.calendar_words
+        return name[0].lower_.removesuffix("s") in calendar \
+            and all(token.like_num or token.lower_.removesuffix("s") in calendar for token in name[1:])
 
     def names_organisation(self, name: Span) -> bool:
         """'the Observatory', 'Nusra Fronts' (an apostrophe lost), 'US-Trained Militants': a name
@@ -535,11 +554,12 @@ class ArticleReader:
 
     def _after_preposition(self, index: int) -> bool:
         """'with IS', 'against the Islamic State', 'under the cover of Russian airstrikes' (but
-        'fighters of the Islamic State' are the Islamic State)."""
+        'fighters of the Islamic State' and 'militant groups from HTS' are those actors)."""
         index -= 1
         while index > 0 and self.doc[index].lower_ in self.rules.object_determiners:
             index -= 1
-        if index >= 1 and self.doc[index].lower_ == "of" and self.doc[index - 1].lower_ in self.rules.member_nouns:
+        if index >= 1 and self.doc[index].lower_ in ("of", "from") \
+                and self.doc[index - 1].lower_ in self.rules.member_nouns:
             return False
         return index >= 0 and self.doc[index].lower_ in self.rules.prepositions
 
@@ -679,17 +699,69 @@ class ArticleReader:
         return None
 
 
-def sentence_units(doc: Doc):
-    """The sentences, split again at line breaks: a headline or caption has no full stop."""
+def sentence_units(doc: Doc, openers: re.Pattern | None = None, text: str | None = None):
+    """The sentences, split again where a headline, a caption, a list of tags or an embedded post ends
+    without a full stop: at line breaks; after a link, and after the date that ends a post's signature
+    ('Residents flee Aleppo pic.twitter.com/x The Observer (@observer) July 27 2016 Government forces');
+    and before a word that opens sentences (`openers`, see opener_pattern) written after a capitalised
+    word and before a lower-case one ('Tags Syria Hama Rebels At least 12 people', 'Rockets Hit Aleppo
+    The army captured'). The seams are looked for in the text (`text`: doc.text, when the caller has
+    it), not token by token: most articles have none."""
+    cuts = _seams(doc, doc.text if text is None else text, openers) if openers is not None else []
     for sentence in doc.sents:
         start = sentence.start
-        for token in sentence:
-            if token.is_space and "\n" in token.text:
-                if token.i > start:
-                    yield doc[start:token.i]
-                start = token.i + 1
+        for end, following in cuts[bisect.bisect_right(cuts, (start, start)):]:
+            if end >= sentence.end:
+                break
+            if end > start:
+                yield doc[start:end]
+            start = max(start, following)
         if start < sentence.end:
             yield doc[start:sentence.end]
+
+
+def _seams(doc: Doc, text: str, openers: re.Pattern) -> list[tuple[int, int]]:
+    """(where a unit ends, where the next begins) at each seam of sentence_units, in order."""
+    starts = doc.to_array(IDX)
+    cuts = []
+
+    def token_at(position: int) -> int:
+        return int(starts.searchsorted(position, side="right")) - 1
+
+    for position in _found(text, "\n"):
+        index = token_at(position)
+        if doc[index].is_space:
+            cuts.append((index, index + 1))
+    for position in (position for opening in LINK_OPENINGS for position in _found(text, opening)):
+        index = token_at(position)
+        if starts[index] == position:
+            cuts.append((index + 1, index + 1))
+    for position in _found(text, ") "):  # ') July 27 2016': the date after a post's handle
+        end = token_at(position) + 1
+        if end < len(doc) and doc[end].ent_iob_ == "B" and doc[end].ent_type_ == DATE:
+            end += 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            cuts.append((end, end))
+    for match in openers.finditer(text):
+        index = token_at(match.start("opener"))
+        if starts[index] == match.start("opener") and doc[index - 1].is_title and doc[index - 1].is_alpha:
+            cuts.append((index, index))
+    return sorted(cuts)
+
+
+def _found(text: str, needle: str):
+    """Where `needle` occurs in `text`."""
+    position = text.find(needle)
+    while position >= 0:
+        yield position
+        position = text.find(needle, position + 1)
+
+
+def opener_pattern(openers: Collection[str]) -> re.Pattern:
+    """A word that opens sentences, capitalised, between spaces, before a lower-case letter."""
+    words = "|".join(sorted(word.capitalize() for word in openers))
+    return re.compile(rf" (?P<opener>{words}) [a-z]")
 
 
 def ally_positions(reader: ArticleReader, sentence: Span) -> set[int]:
@@ -888,7 +960,8 @@ class SentenceReader:
             or self.reader.names_day(name) \
             or _is_acronym(text) or self.reader.names_organisation(name) \
             or self.reader.describes_actor(name) or self.reader.describes_place(name) \
-            or any(char.isdigit() for char in text) or self.reader.after_indefinite(name)
+            or any(char.isdigit() for char in text) or self.reader.after_indefinite(name) \
+            or self.reader.opens_with_plural_noun(name)
 
     def _place_at(self, index: int, in_slot: bool = True, near: bool = False) -> PlaceRef | None:
         """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
@@ -960,6 +1033,11 @@ class SentenceReader:
         Kasra village in eastern Hama, where IS took control (of the village)' happened in Kasra, and
         'trapped inside Manbij after the SDF encircled the town' is Manbij.
         A dateline ('HASAKAH (Kurdistan 24) -') says where the reporter is, not the event."""
+        found = self._first_named(index)
+        return PlaceRef(found[1].name, found[1].place, index) if found is not None else None
+
+    def _first_named(self, index: int) -> tuple[int, PlaceRef] | None:
+        """Where the antecedent of the anaphor at `index` is named, and its place."""
         position = self.sentence.start
         dateline = self.reader.ents_at.get(position)
         if dateline is not None and dateline.text.isupper() and len(dateline.text) > 3:
@@ -979,9 +1057,30 @@ class SentenceReader:
             end = ent.end if ent is not None else position + 1
             if place is not None and end <= index and not self.reader.regional(position, end) and (
                     place.place is None or place.place.feature != "admin1"):
-                return PlaceRef(place.name, place.place, index)
+                return position, place
             position = end
         return None
+
+    def names_a_thing(self, trigger: Trigger, vague_end: int) -> bool:
+        """'residents queued at the bakeries and mills of Manbij after the SDF took control of it': a
+        pronoun object whose antecedent is named as the whole a thing in it belongs to stands for the thing."""
+        if not self._pronoun_object(trigger, vague_end):
+            return False
+        found = self._first_named(trigger.start)
+        if found is None or found[0] - 2 < self.sentence.start or self.doc[found[0] - 1].lower_ != "of":
+            return False
+        doc, rules = self.doc, self.rules
+        place_words = rules.settlement_nouns | rules.anaphor_nouns | rules.plural_place_nouns | rules.quarter_nouns \
+            | rules.region_words | rules.partitive_areas | rules.fighting_words | rules.operation_nouns
+        index, nouns = found[0] - 2, []
+        while index > self.sentence.start and doc[index].is_alpha and doc[index].is_lower \
+                and doc[index].lower_ not in rules.object_determiners and doc[index].lower_ not in rules.prepositions:
+            nouns.append(doc[index].lower_)
+            index -= 1
+        while index > self.sentence.start and doc[index].lower_ in rules.object_determiners:
+            index -= 1
+        return bool(nouns) and doc[index].lower_ in rules.location_prepositions \
+            and not any(noun in place_words for noun in nouns)
 
     def battle_site(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
         """'battled IS near Shabith mount, taking control of it', 'fought around Shuwayhan south of
@@ -1128,8 +1227,9 @@ class SentenceReader:
                 index = (ent.end if ent is not None else index + len(place.name.split())) if step > 0 else start - 1
                 joined = False
                 continue
-            if word in ("and", ",", "&", "as", "well") or (word == "the" and joined):
-                joined = joined or word in ("and", ",", "&")
+            if word in ("and", ",", "&", "/", "as", "well") or (word == "the" and joined) \
+                    or (step > 0 and not joined and word in self.rules.anaphor_nouns):  # 'the Kasra area and the X'
+                joined = joined or word in ("and", ",", "&", "/")  # 'Jdideh/Eastern Kasra': two names of one place
                 index += step
                 continue
             break
@@ -1144,6 +1244,9 @@ class SentenceReader:
             word = self.doc[index].lower_
             if index > trigger.end and self._counts(index - 1) and title_like(self.doc[index]):
                 return []  # 'captured six Quarries north of X': the object is a count of things, not X
+            if trigger.rule.frame == MODIFIER and self._place_noun(index - 1) \
+                    and word not in ("of", *rules.conjunctions) and not self._place_noun(index):
+                return []  # 'rebel-held areas Witnesses Say' (headlines run together): a held place comes after 'of'
             place = self._place_at(index)
             if place is not None:
                 if self.partitive(trigger, index):
@@ -1160,6 +1263,12 @@ class SentenceReader:
             index = found[0].end if found is not None else index + 1
             steps += 1
         return []
+
+    def _place_noun(self, index: int) -> bool:
+        """'town', 'areas', 'territory': a noun for a place or places."""
+        word = self.doc[index].lower_
+        return word in self.rules.anaphor_nouns or word in self.rules.plural_place_nouns \
+            or word in self.rules.vague_objects and word not in self.rules.pronoun_objects
 
     def _date_phrase_end(self, index: int, limit: int) -> int | None:
         """Where a date phrase starting at token `index` ends ('yesterday', 'on Sunday', 'on the 9th
@@ -1319,10 +1428,12 @@ class SentenceReader:
             index = found[0].start
         return False
 
-    def coalition(self, ent: Span, actor: ActorRef) -> ActorRef:
+    def coalition(self, ent: Span, actor: ActorRef, listed: bool = False) -> ActorRef:
         """'Iraqi forces and Popular Mobilisation units took Tikrit', 'Turkish troops and allied
         rebels': actors joined by a conjunction act as a coalition led by the first named, the
-        others its allies (a commas-list joins only before a conjunction: 'X, Y and Z')."""
+        others its allies (a commas-list joins only before a conjunction: 'X, Y and Z'). `listed`: the
+        list may be a preposition's object ('clashes against regime forces and Hezbollah, where the
+        latter'), but not the first side after 'between' ('between rebels and regime forces')."""
         members = [actor]
         while True:
             index, between = ent.start - 1, set()
@@ -1332,7 +1443,7 @@ class SentenceReader:
             found = self.reader.actor_at(index) if index >= self.sentence.start and between else None
             joined = between & self.rules.conjunctions or (len(members) > 1 and "," in between)
             if found is None or not joined or found[0].start in self.allies \
-                    or self.object_of_preposition(found[0]) \
+                    or (self._between_sides(found[0]) if listed else self.object_of_preposition(found[0])) \
                     or (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
                 break
             ent = found[0]
@@ -1382,10 +1493,37 @@ class SentenceReader:
     def generic_before(self, trigger: Trigger, limit: int, exclude: Collection[str]) -> ActorRef | None:
         """'the forces managed to', 'the militants were': a generic noun standing for an actor."""
         for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1):
-            kind = self.rules.generic_actors.get(self.doc[index].lower_)
+            kind = self._generic_kind(index)
             if kind and self._common_noun(index) and not self.reader._after_preposition(index):
-                return self.reader.generic_actor(index, kind, exclude)
+                return (self._latter(index, exclude) if kind == LAST else None) \
+                    or self.reader.generic_actor(index, kind, exclude)
         return None
+
+    def _between_sides(self, ent: Span) -> bool:
+        """'between rebels and the regime': the actor is the first of two sides."""
+        index = ent.start - 1
+        while index > self.sentence.start and self.doc[index].lower_ in self.rules.object_determiners:
+            index -= 1
+        return index >= self.sentence.start and self.doc[index].lower_ == "between"
+
+    def _latter(self, index: int, exclude: Collection[str]) -> ActorRef | None:
+        """'between IS against regime forces, the Lebanese army and Hezbollah, where the latter regained':
+        the last side its sentence names before token `index`, a coalition led by the first of its list."""
+        for before in range(index - 1, self.sentence.start - 1, -1):
+            found = self.reader.actor_at(before)
+            if found is not None and found[1].group not in exclude \
+                    and not (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
+                return self.coalition(*found, listed=True) if self.object_of_preposition(found[0]) else found[1]
+        return None
+
+    def _generic_kind(self, index: int) -> str | None:
+        """The kind of actor the generic noun at token `index` stands for ('the militants'), also one
+        misspelt after 'the' ('the later was able to' for 'the latter')."""
+        word = self.doc[index].lower_
+        kind = self.rules.generic_actors.get(word)
+        if kind is None and index > self.sentence.start and self.doc[index - 1].lower_ == "the":
+            return self.rules.generic_misspellings.get(word)
+        return kind
 
     def _common_noun(self, index: int) -> bool:
         """'the army', 'Army units', 'The Army establishes'; not 'Elite Army,' or 'Army of Free Tribes',
@@ -1513,7 +1651,8 @@ class SentenceReader:
             return HYPOTHETICAL
         if self.presupposed(trigger):
             return REPORTED  # 'to try to ease a government siege of X': the aim acts on a siege that is there
-        if rules.hypothetical.within(words, max(start, trigger.start - rules.modal_window), trigger.start):
+        if rules.hypothetical.within(words, max(start, trigger.start - rules.modal_window), trigger.start) \
+                or self._subject_of_modal(trigger):
             return HYPOTHETICAL
         infinitive = doc[trigger.start].lower_ == "to"  # 'to gain control'
         before = trigger.start if infinitive else trigger.start - 1
@@ -1526,6 +1665,22 @@ class SentenceReader:
         if rules.claimed.within(words, self.sentence.start, trigger.start):
             return CLAIMED
         return REPORTED
+
+    def _subject_of_modal(self, trigger: Trigger) -> bool:
+        """'recapturing it would cut the road', 'retaking the town of X could take weeks': a gerund
+        whose object a modal follows is the subject of what may happen."""
+        doc, rules = self.doc, self.rules
+        if not doc[trigger.start].lower_.endswith("ing"):
+            return False
+        object_words = rules.object_determiners | rules.pronoun_objects | rules.anaphor_nouns | rules.vague_objects
+        for index in range(trigger.end, min(self.sentence.end, trigger.end + rules.max_place_distance)):
+            word = doc[index].lower_
+            if word in rules.modals:
+                return True
+            if not (index in self.reader.ents_at or title_like(doc[index]) or word in object_words
+                    or word in rules.conjunctions or word in ("of", "-")):
+                return False
+        return False
 
     def presupposed(self, trigger: Trigger) -> bool:
         """'to try to ease a government siege of X', 'civilians enduring the siege of X': a siege
@@ -1667,8 +1822,9 @@ class SentenceReader:
         changes = frame in (AGENT_FIRST, LOSER_FIRST) and trigger.type in (CAPTURE, SIEGE_BROKEN)
         vague_end = self.vague_object(trigger) if changes else None
         if vague_end is not None and not self.places_listed(trigger, next_start):
-            place = self.place_in(vague_end, next_start) or self.antecedent(trigger.start) \
-                or self.battle_site(trigger, vague_end) or self.previous_antecedent(trigger, vague_end)
+            place = self.place_in(vague_end, next_start) or (None if self.names_a_thing(trigger, vague_end) else (
+                self.antecedent(trigger.start) or self.battle_site(trigger, vague_end)
+                or self.previous_antecedent(trigger, vague_end)))
             trigger.places = self.listed_antecedents(trigger, vague_end) or (
                 [place] if place is not None else trigger.places)
         if frame == NOMINAL:
@@ -1726,6 +1882,8 @@ class SentenceReader:
         sentence's subject. The actor of a campaign whose aim the trigger is ('a rebel offensive to
         break the siege') is its subject."""
         doc, head = self.doc, trigger.start
+        if self._adjectival(trigger):
+            return None  # 'an attack on besieged Madaya': no besieger named, and not the context's
         campaign = trigger.start - 2
         if campaign > self.sentence.start and doc[campaign + 1].lower_ == "to" \
                 and doc[campaign].lower_ in self.rules.operation_nouns:
@@ -1761,7 +1919,33 @@ class SentenceReader:
         if generic is not None or self._generic_noun_at(trigger, self.sentence.start) is not None or (
                 linked and previous.rule.frame == AGENT_FIRST and previous.type == OFFENSIVE):
             return generic  # 'Syrian insurgents launch battle to seize': theirs or nobody, not the context's subject
+        if self._nominal_gerund(trigger):
+            return None  # 'the importance of capturing X is': nobody the sentence names, not the context's subject
         return self.reader.context_actor(trigger.start, (trigger.losing,))
+
+    def _adjectival(self, trigger: Trigger) -> bool:
+        """'an attack on besieged Madaya', 'returned to recaptured Palmyra': a participle right after a
+        preposition describes the place; it names no act of a subject ('able to recaptured', a typo
+        after a factive word, is still a verb)."""
+        doc, head = self.doc, trigger.start
+        if trigger.rule.frame != AGENT_FIRST or trigger.end - head != 1 or head <= self.sentence.start \
+                or not doc[head].lower_.endswith(("ed", "en")):
+            return False
+        before = doc[head - 1].lower_
+        if before not in self.rules.prepositions or before in SUBORDINATORS or before == "by":
+            return False
+        return before != "to" or head - 2 < self.sentence.start \
+            or doc[head - 2].lower_ not in self.rules.factive_before_to
+
+    def _nominal_gerund(self, trigger: Trigger) -> bool:
+        """'the importance of capturing X', 'a plan for retaking X': a gerund after a preposition (not
+        one that opens a clause: 'after taking X, the army') has no subject but one its sentence names."""
+        doc, head = self.doc, trigger.start
+        if head <= self.sentence.start or not doc[head].lower_.endswith("ing"):
+            return False
+        before = doc[head - 1].lower_
+        return before in self.rules.prepositions and before not in SUBORDINATORS \
+            and before not in self.rules.fronting_words
 
     def _unknown_subject(self, index: int) -> bool:
         """'JSH re-captured', 'Army of Free Tribes managed to control': a name the dictionary does not
@@ -1784,7 +1968,7 @@ class SentenceReader:
         """Where a generic noun for a kind of actor ('the militants', 'the army') stands as the subject
         within a few words before the trigger (not 'pro-regime militias', which names its actor)."""
         return next((index for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1)
-                     if self.rules.generic_actors.get(self.doc[index].lower_) in (STATE, NON_STATE, LAST)
+                     if self._generic_kind(index) in (STATE, NON_STATE, LAST)
                      and index not in self.reader.ents_at and self._common_noun(index)
                      and not self.reader._after_preposition(index) and not self._counted(index)), None)
 
