@@ -18,7 +18,8 @@ gives the run `--drain_seconds` to finish. It reports, per rate:
   and over first alerts (revision 0: a change not alerted before). An alert can be caused by a report
   that is not among its supporting events (an earlier holder learnt late makes a known capture a change
   of hands; another event moves the timeline), so a long delay from its latest supporting article does
-  not always mean a report waited that long;
+  not always mean a report waited that long: the delay from the latest report about the alert's place
+  (published before it) is reported beside it;
 - whether the pipeline kept up: every article written within the drain time and the delays of the last
   third no worse than twice those of the first (and 10 s);
 - resident memory of all the run's processes at the start, middle and end of publishing, its peak, and
@@ -45,6 +46,7 @@ import fastavro
 import psutil
 
 from bench.throughput import process_tree, synthetic_articles
+from transforms.assembly import place_key
 
 REPO = Path(__file__).resolve().parents[1]
 SERVER_SCRIPT = REPO / "scripts" / "pubsub_server.sh"
@@ -94,6 +96,7 @@ class Watch:
 
     written: dict = field(default_factory=dict)  # url -> time its article (or duplicate) file was finished
     events: dict = field(default_factory=dict)  # event_id -> urls of its evidence (all revisions)
+    places: dict = field(default_factory=dict)  # place key -> urls of the evidence of all its events
     changes: list = field(default_factory=list)  # (arrival time, the ControlChange)
     memory: list = field(default_factory=list)  # (time, bytes of all the run's processes, their CPU seconds)
     files_read: set = field(default_factory=set)
@@ -120,7 +123,9 @@ def read_new_output(output: Path, seen: Watch) -> None:
             seen.files_read.add(path)
             with path.open("rb") as handle:
                 for event in fastavro.reader(handle):
-                    seen.events.setdefault(event["event_id"], set()).update(e["url"] for e in event["evidence"])
+                    urls = {e["url"] for e in event["evidence"]}
+                    seen.events.setdefault(event["event_id"], set()).update(urls)
+                    seen.places.setdefault(place_key(event["place"]), set()).update(urls)
 
 
 def pull_changes(subscription: str, seen: Watch, stop: threading.Event) -> None:
@@ -182,25 +187,33 @@ def publish_at_rate(topic: str, records: list[dict], rate: float) -> dict[str, f
     return published
 
 
-def change_delays(seen: Watch, published: dict[str, float]) -> list[tuple[float, dict]]:
-    """Per alert: its arrival minus the publish time of the latest article behind it published before it,
-    with the alert."""
+def latest_before(urls, published: dict[str, float], arrived: float) -> float | None:
+    times = [published[url] for url in urls if url in published and published[url] <= arrived]
+    return max(times) if times else None
+
+
+def change_delays(seen: Watch, published: dict[str, float]) -> list[tuple[float, float, dict]]:
+    """Per alert: its arrival minus the publish time of the latest article behind its supporting events
+    (published before it), and minus that of the latest article about its place (the report that caused
+    it when that report is not among its support), with the alert."""
     delays = []
     for arrived, change in seen.changes:
-        behind = [published[url] for event_id in change["supporting_event_ids"]
-                  for url in seen.events.get(event_id, ()) if url in published and published[url] <= arrived]
-        if behind:
-            delays.append((arrived - max(behind), change))
+        supporting = latest_before((url for event_id in change["supporting_event_ids"]
+                                    for url in seen.events.get(event_id, ())), published, arrived)
+        about_place = latest_before(seen.places.get(place_key(change["place"]), ()), published, arrived)
+        if supporting is not None:
+            delays.append((arrived - supporting, arrived - max(supporting, about_place or supporting), change))
     return delays
 
 
-def write_delays(path: Path, article_delays: dict[str, float], changes: list[tuple[float, dict]]) -> None:
+def write_delays(path: Path, article_delays: dict[str, float], changes: list[tuple[float, float, dict]]) -> None:
     """Every article's and alert's delay, to see what the slow ones have in common."""
     path.write_text(json.dumps({
         "articles": article_delays,
-        "changes": [{"delay": delay, "place": change["place"]["name"], "change_date": change["change_date"],
-                     "revision": change["revision"], "supporting_event_ids": change["supporting_event_ids"]}
-                    for delay, change in changes]}, indent=0))
+        "changes": [{"delay": delay, "place_delay": place_delay, "place": change["place"]["name"],
+                     "change_date": change["change_date"], "revision": change["revision"],
+                     "supporting_event_ids": change["supporting_event_ids"]}
+                    for delay, place_delay, change in changes]}, indent=0))
 
 
 @dataclass
@@ -219,6 +232,8 @@ class RateResult:
     first_alerts: int  # alerts of a change not alerted before (revision 0): when a change is first known
     first_alert_p50: float | None
     first_alert_p95: float | None
+    change_from_place_p50: float | None  # from the latest report about the change's place, not only its support
+    change_from_place_p95: float | None
     kept_up: bool
     memory_mib: dict  # start / middle / end of publishing, and peak
     memory_timeline_mib: list  # [minutes into publishing, MiB] at every tenth of it
@@ -294,15 +309,17 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
         last_p50 <= max(KEPT_UP_SLOWDOWN * first_p50, KEPT_UP_MIN_SECONDS))
     changes = change_delays(seen, published)
     write_delays(scratch / f"{output.name}-delays.json", delays, changes)
-    change_seconds = [delay for delay, _ in changes]
-    first_alert_seconds = [delay for delay, change in changes if change["revision"] == 0]
+    change_seconds = [delay for delay, _, _ in changes]
+    first_alert_seconds = [delay for delay, _, change in changes if change["revision"] == 0]
+    place_seconds = [place_delay for _, place_delay, _ in changes]
     return RateResult(
         rate=rate, seconds=round(ended - started, 1), published=len(published), written=len(delays),
         article_p50=quantile(list(delays.values()), 0.5), article_p95=quantile(list(delays.values()), 0.95),
         first_third_p50=first_p50, last_third_p50=last_p50, changes=len(changes),
         change_p50=quantile(change_seconds, 0.5), change_p95=quantile(change_seconds, 0.95),
         first_alerts=len(first_alert_seconds), first_alert_p50=quantile(first_alert_seconds, 0.5),
-        first_alert_p95=quantile(first_alert_seconds, 0.95), kept_up=kept_up,
+        first_alert_p95=quantile(first_alert_seconds, 0.95), change_from_place_p50=quantile(place_seconds, 0.5),
+        change_from_place_p95=quantile(place_seconds, 0.95), kept_up=kept_up,
         memory_mib={"start": memory_at(seen.memory, started), "middle": memory_at(seen.memory, (started + ended) / 2),
                     "end": memory_at(seen.memory, ended),
                     "peak": round(max(rss for _, rss, _ in seen.memory) / 2**20)},
@@ -355,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} cores; DirectRunner (streaming), early firings every {args.early_firing_seconds} s")
     print(f"{'rate/s':>6} {'secs':>5} {'published':>9} {'written':>7} | {'art p50':>7} {'p95':>6} {'1st 3rd':>7} "
           f"{'last 3rd':>8} | {'changes':>7} {'p50':>6} {'p95':>6} | {'first':>5} {'p50':>6} {'p95':>6} | "
+          f"{'place p50':>9} {'p95':>6} | "
           f"{'kept up':>7} | {'cores':>5} {'load':>9} | "
           "memory MiB start/mid/end/peak")
     for rate, r in sorted(results.items(), key=lambda item: float(item[0])):
@@ -365,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{seconds_text(r['change_p50']):>6} {seconds_text(r['change_p95']):>6} | "
               f"{r.get('first_alerts', '-'):>5} "
               f"{seconds_text(r.get('first_alert_p50')):>6} {seconds_text(r.get('first_alert_p95')):>6} | "
+              f"{seconds_text(r.get('change_from_place_p50')):>9} {seconds_text(r.get('change_from_place_p95')):>6} | "
               f"{'yes' if r['kept_up'] else 'NO':>7} | {r['cores_used']:>5.2f} {r['load_average'][0]:>4}-"
               f"{r['load_average'][1]:<4} | {memory['start']}/{memory['middle']}/{memory['end']}/{memory['peak']}")
     return 0
