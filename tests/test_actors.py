@@ -143,3 +143,11 @@ def test_a_possessive_that_lost_its_apostrophe_before_a_noun_of_armed_forces(tex
                                          ("Maghayir al-Thawra", "REBELS")])
 def test_short_and_variant_names_of_syrian_factions(text, group):
     assert resolve_actor(text) == group
+
+
+@pytest.mark.parametrize("text, group", [("Jaish al-Fatah", "NUSRA_HTS"), ("Army of Conquest", "NUSRA_HTS"),
+                                         ("Jaysh al-Fateh fighters", "NUSRA_HTS"),
+                                         ("former al-Qaeda affiliate", "NUSRA_HTS"),
+                                         ("Turkish-led forces", "TURKEY")])
+def test_coalitions_and_descriptions_named_for_their_leading_group(text, group):
+    assert resolve_actor(text, ("SY",)) == group

@@ -1278,3 +1278,172 @@ def test_the_latter_after_a_list_of_actors_is_the_coalition_the_list_names(nlp):
 
 def test_a_plural_place_noun_before_a_name_is_no_name_of_a_place(nlp):
     assert events(nlp, "Bombing Targets Civilians in Opposition-held Areas Zamalka") == []
+
+
+def test_attack_as_a_noun_is_no_offensive_in_a_place(nlp):
+    assert events(nlp, "A suspected sarin gas attack in northern Hama injured dozens on Thursday.") == []
+    assert events(nlp, "Two nerve agent attacks in Hama killed 20 people, a monitor said.") == []
+    assert events(nlp, "The UN condemned the escalation of attacks in Aleppo by the Syrian government.") == []
+    assert events(nlp, "The SDF foiled an IS attack in Kasra on Sunday.") == []
+    assert summary(events(nlp, "IS fighters attacked Hasakeh on Sunday.")) == {
+        ("OFFENSIVE", "Hasakeh", "ISLAMIC_STATE", "reported")}
+    assert summary(events(nlp, "Rebels have launched a series of attacks in Aleppo since last week.")) == {
+        ("OFFENSIVE", "Aleppo", "REBELS", "reported")}
+
+
+def test_websites_outlets_persons_and_ties_are_no_places(nlp):
+    assert events(nlp, "Regime forces launched a campaign on Facebook against the activists.") == []
+    assert events(nlp, "A warplane struck a market in the rebel-held province local civil defence official Abu "
+                       "Hamza Kasim said.") == []
+    assert events(nlp, "IS gunmen seized the headquarters of al-Qaeda-affiliated Nusra fighters.") == []
+
+
+def test_the_town_is_the_place_named_with_that_noun(nlp):
+    mention = only(events(nlp, "An activist in Deir ez-Zor said 30 men were executed in the town of Kasra when the "
+                               "Islamic State stormed the town on Sunday."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "CAPTURE", "Kasra", "ISLAMIC_STATE")
+
+
+def test_a_relative_clause_with_no_object_took_the_place_before_its_pronoun(nlp):
+    assert summary(events(nlp, "A monitor said shells hit the village of Jeb el-Kussa. The shelling targeted an area "
+                               "south of the former IS stronghold of Jarabulus which Turkish troops captured in "
+                               "August.")) == {("CAPTURE", "Jarabulus", "TURKEY", "reported")}
+    assert summary(events(nlp, "Jets struck IS fighters near Palmyra which government forces recaptured in "
+                               "March.")) == {("CAPTURE", "Palmyra", "SYRIAN_GOVERNMENT", "reported")}
+    assert summary(events(nlp, "The killings took place in the village of Rityan north of second city Aleppo, which "
+                               "regime forces entered on Tuesday.")) == {
+        ("CAPTURE", "Rityan", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_one_area_of_a_place_changing_hands_is_no_capture_of_the_place(nlp):
+    assert [m for m in events(nlp, "Rebels on Sunday retook an area in Aleppo that fell to regime forces the day "
+                                   "before.") if m["place"]["name"] == "Aleppo"] == []
+    assert events(nlp, "The SDF captured neighbourhoods of Raqqa on Sunday.") == []
+    assert summary(events(nlp, "The SDF captured the villages and areas of Kasra and Jdideh on Sunday.")) == {
+        ("CAPTURE", "Kasra", "SDF", "reported"), ("CAPTURE", "Jdideh", "SDF", "reported")}
+
+
+def test_a_nominal_trigger_takes_only_an_actor_the_context_makes_certain(nlp):
+    # the sentence before names both sides: the battle is nobody's in particular
+    assert events(nlp, "Rebels fought regime forces in Idlib. These are the worst levels of violence since the "
+                       "battle for Aleppo in 2016.") == []
+    # further back than the sentence before: not the article's subject
+    assert events(nlp, "The SDF advanced in Hasakeh. Aid groups warned of a crisis. Thousands fled. The battle for "
+                       "Raqqa will be long.") == []
+    # 'it' before a nominal trigger is no agent the context makes certain
+    assert events(nlp, "Rebels shelled Manbij. Civilians are trapped in the city. The US says it believes the fall of "
+                       "the city is critical.") == []
+    # the subject its sentence names before it acts
+    assert summary(events(nlp, "Syrian government forces on Tuesday seized a district in the northwest of the city "
+                               "tightening their siege of Aleppo.")) >= {
+        ("SIEGE", "Aleppo", "SYRIAN_GOVERNMENT", "reported")}
+    assert summary(events(nlp, "Regime forces shelled Daraya. The UN said 19 besieged areas including Daraya would "
+                               "get aid.")) == {("SIEGE", "Daraya", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_the_aim_of_a_campaign_with_no_actor_takes_no_context_actor(nlp):
+    assert events(nlp, "IS fighters shelled Hawija. Critics mocked the announcement of the spring campaign to "
+                       "liberate Mosul.") == []
+    assert summary(events(nlp, "The SDF launched a campaign to liberate Raqqa on Sunday.")) >= {
+        ("CAPTURE", "Raqqa", "SDF", "hypothetical")}
+
+
+def test_a_generic_noun_heading_an_actors_name_stands_for_that_actor(nlp):
+    assert summary(events(nlp, "Russia bombed the city. Since the announcement by the Assad regime of an offensive "
+                               "to capture eastern Aleppo, hospitals were hit.")) == {
+        ("CAPTURE", "Aleppo", "SYRIAN_GOVERNMENT", "hypothetical")}
+
+
+def test_a_shared_alias_is_decided_by_the_country_of_its_own_sentences_places(nlp):
+    mentions = events(nlp, "Regime forces shelled Raqqa in Syria on Saturday. Pro-government forces retook the "
+                           "city of Mosul from IS on Sunday.")
+    assert ("CAPTURE", "Mosul", "IRAQI_GOVERNMENT", "reported") in summary(mentions)
+
+
+def test_control_divided_between_sides_is_no_hold(nlp):
+    assert events(nlp, "Control of Deraa remains divided between the Syrian regime and opposition forces.") == []
+    assert summary(events(nlp, "Control of Deraa remains with opposition forces.")) == {
+        ("HOLD", "Deraa", "REBELS", "reported")}
+
+
+def test_a_stretch_of_time_before_publication_is_no_report_of_the_day(nlp):
+    mention = only(events(nlp, "Civilians returned to the city of Palmyra, which the government has retaken in recent "
+                               "months."))
+    assert (mention["place"]["name"], mention["date_precision"]) == ("Palmyra", "unknown")
+    assert only(events(nlp, "The government has retaken the city of Palmyra."))["date_precision"] == "day"
+
+
+def test_a_name_the_place_noun_introduced_is_the_antecedent_of_that_noun(nlp):
+    mentions = events(nlp, "Clashes took place between regime forces and IS fighters in the Al-Shaer oil field area. "
+                           "Regime forces advanced to take control over the field.")
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"]) for m in mentions} == {
+        ("CAPTURE", "Al-Shaer", "SYRIAN_GOVERNMENT")}
+
+
+def test_a_pronoun_after_and_is_the_subject_of_the_clause_before(nlp):
+    assert summary(events(nlp, "Rebels launched an attack on IS positions near Hama and they controlled Kasra and "
+                               "Jdideh.")) >= {("CAPTURE", "Kasra", "REBELS", "reported"),
+                                               ("CAPTURE", "Jdideh", "REBELS", "reported")}
+
+
+def test_a_bombing_campaign_is_no_offensive(nlp):
+    assert events(nlp, "Hundreds were killed in the ongoing bombing campaign on Aleppo by regime forces.") == []
+    assert summary(events(nlp, "Regime forces launched a campaign on Aleppo on Sunday.")) == {
+        ("OFFENSIVE", "Aleppo", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_person_named_before_a_verb_of_speech_is_no_place(nlp):
+    assert [m for m in events(nlp, "IS operators were plotting to attack our homelands and personnel Carter stated on "
+                                   "Wednesday.") if m["place"]["name"] == "Carter"] == []
+    assert summary(events(nlp, "Rescuers in rebel-held Aleppo said the strikes went on.")) == {
+        ("HOLD", "Aleppo", "REBELS", "reported")}
+
+
+def test_unable_to_denies_the_event(nlp):
+    assert events(nlp, "Regime forces have been unable to complete the encirclement of Aleppo.") == []
+
+
+def test_a_country_whose_forces_no_actor_names_is_an_unknown_subject(nlp):
+    assert events(nlp, "Regime forces shelled Daraa. Israel seized the Golan Heights from Syria in 1967.") == []
+
+
+def test_the_second_part_of_a_capitalised_compound_is_no_name(nlp):
+    assert events(nlp, "Syrian Army Captures Several Terrorist-Held Regions in Northeastern Hama") == []
+    assert summary(events(nlp, "Regime forces captured al-Bukamal on Sunday.")) == {
+        ("CAPTURE", "Bukamal", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_ground_taken_around_a_place_is_no_capture_of_it(nlp):
+    assert events(nlp, "Aleppo is a contested city, and government forces took strategic ground around it in "
+                       "June.") == []
+    assert summary(events(nlp, "Regime forces took strategic ground in Khanaser in June.")) == {
+        ("CAPTURE", "Khanaser", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_regions_noun_alone_is_no_name_of_a_place(nlp):
+    assert [m for m in events(nlp, "Since spring 2015 most of Idlib Province has been held by an alliance of rebel "
+                                   "groups.") if m["place"]["name"] == "Province"] == []
+
+
+def test_driving_the_named_group_out_of_a_place_takes_it(nlp):
+    assert summary(events(nlp, "The SDF drove the Islamic State group out of the town of Manbij on Saturday.")) == {
+        ("CAPTURE", "Manbij", "SDF", "reported")}
+
+
+def test_villages_taken_in_a_governorate_named_after_its_capital_are_not_the_capital(nlp):
+    assert events(nlp, "Syrian Army Regains Several Towns in Hama.") == []
+    assert events(nlp, "The Syrian army liberated two strategic villages in Aleppo on Sunday.") == []
+    assert summary(events(nlp, "The army captured two villages in the Hajin area.")) == {
+        ("CAPTURE", "Hajin", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_gerund_with_a_described_object_before_a_modal_is_hypothetical(nlp):
+    assert {m["certainty"] for m in events(nlp, "Regime forces shelled Aleppo. Capturing the whole city would be a "
+                                                "major prize for the regime.")} == {"hypothetical"}
+
+
+def test_a_generic_noun_after_allied_names_allies_not_the_subject(nlp):
+    assert summary(events(nlp, "IS shelled Aleppo. Militants from the Nusra Front (the Syrian branch of al-Qaeda) and "
+                               "its allied terrorists mounted an attack to recapture the Ramouseh district on "
+                               "Thursday.")) >= {("CAPTURE", "Ramouseh", "NUSRA_HTS", "hypothetical")}

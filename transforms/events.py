@@ -58,6 +58,7 @@ FACTIVE_LINKS = ("to", "them", "it", "him", "after", "on", "in", "during")
 AFFILIATE_NOUNS = ("affiliate", "offshoot", "branch", "franchise", "wing")
 SUBORDINATORS = ("after", "before", "until", "since", "once")  # prepositions that also open a clause
 CLAUSE_AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "been"})
+RELATIVE_HEAD_WINDOW = 6  # words before a relative clause's place where the place it is near may stand
 OPPOSING_CUE_GAP = 3  # words between an opposing cue and the campaign it names ('repelled a major regime offensive')
 LINK_OPENINGS = ("http", "Http", "www.", "pic.twitter.")  # also with the slashes stripped: 'httpst.co5rT60'
 _DAY_NUMBER = re.compile(r"^\d{1,2}(st|nd|rd|th)?$")
@@ -154,6 +155,10 @@ class Rules:
     listing_cues: frozenset
     region_words: frozenset
     organisation_words: frozenset
+    media_names: frozenset
+    person_titles: frozenset
+    speech_verbs: frozenset
+    affiliation_words: frozenset
     partitive_nouns: frozenset
     partitive_areas: frozenset
     quarter_nouns: frozenset
@@ -168,6 +173,8 @@ class Rules:
     factive_before_to: frozenset
     claimed: Phrases
     negation: Phrases
+    divided: Phrases
+    stretch_cues: Phrases
     negation_window: int
     modal_window: int
     recent_markers: frozenset
@@ -233,6 +240,10 @@ def rules_from_data(data: dict) -> Rules:
         listing_cues=frozenset(roles["listing_cues"]),
         region_words=frozenset(roles["region_words"]),
         organisation_words=frozenset(roles["organisation_words"]),
+        media_names=frozenset(name.lower() for name in roles["media_names"]),
+        person_titles=frozenset(roles["person_titles"]),
+        speech_verbs=frozenset(roles["speech_verbs"]),
+        affiliation_words=frozenset(roles["affiliation_words"]),
         partitive_nouns=frozenset(roles["partitive_nouns"]),
         partitive_areas=frozenset(roles["partitive_areas"]),
         quarter_nouns=frozenset(roles["quarter_nouns"]),
@@ -247,6 +258,8 @@ def rules_from_data(data: dict) -> Rules:
         factive_before_to=frozenset(certainty["factive_before_to"]),
         claimed=Phrases.of(certainty["claimed"]),
         negation=Phrases.of(certainty["negation"]),
+        divided=Phrases.of(certainty["divided"]),
+        stretch_cues=Phrases.of(certainty["stretch_cues"]),
         negation_window=int(certainty["negation_window"]),
         modal_window=int(certainty["modal_window"]),
         recent_markers=frozenset(certainty["recent_markers"]),
@@ -400,15 +413,15 @@ class ArticleReader:
     def event_place(self, ent: Span) -> bool:
         """A place an event can happen in: not a country, not a demonym the model took for a place,
         not a compass word cut from a name ('East' of 'East Aleppo'), not a route's end, not a name
-        after 'a' ('a Mortar factory'), not a headline's plural noun before a name ('Areas Zamalka')."""
+        after 'a' ('a Mortar factory'), not a headline's plural noun before a name ('Areas Zamalka'),
+        not a website, an outlet, a person or a group's tie ('wrote on Facebook', 'al-Qaeda-affiliated')."""
         if ent.label_ != PLACE or self.names_actor(ent.text) or _is_acronym(ent.text) \
                 or ent.text.lower() in self.rules.compass_words or self.names_organisation(ent) \
-                or self.opens_with_plural_noun(ent) \
-                or self.names_day(ent) or self.names_person(ent) \
+                or self.opens_with_plural_noun(ent) or self.names_day(ent) or self.names_other_thing(ent) \
                 or _possessive_country(ent.text):
             return False
         return not self.describes_actor(ent) and not self.describes_place(ent) and not self.route_end(ent.start) \
-            and not self.describes_base(ent) and not self.after_indefinite(ent) \
+            and not self.after_indefinite(ent) \
             and (ent._.place is None or ent._.place.feature != COUNTRY_FEATURE)
 
     def opens_with_plural_noun(self, name: Span) -> bool:
@@ -422,13 +435,24 @@ class ArticleReader:
         return name.start > 0 and self.doc[name.start - 1].lower_ in ("a", "an")
 
     def describes_base(self, name: Span) -> bool:
-        """'the Britain-based monitor': where an organisation sits, not where an event happened."""
+        """'the Britain-based monitor': where an organisation sits, not where an event happened; and
+        'al-Qaeda-affiliated Nusra', 'Iran-backed militias': whom a group is tied to."""
         return name.end + 1 < len(self.doc) and self.doc[name.end].text in ("-", "–") \
-            and self.doc[name.end + 1].lower_ == "based"
+            and self.doc[name.end + 1].lower_ in self.rules.affiliation_words
 
     def describes_actor(self, name: Span) -> bool:
-        """'Sunni militants', 'Aleppo rebels': a name before an actor noun describes the actor."""
-        return name.end < len(self.doc) and self.doc[name.end].lower_ in self.rules.generic_actors
+        """'Sunni militants', 'Aleppo rebels': a name before an actor noun describes the actor; so does
+        one before an adjective and an organisation's noun ('the Al-Nusra terrorist group')."""
+        doc, rules = self.doc, self.rules
+        if name.end >= len(doc):
+            return False
+        if doc[name.end].lower_ in rules.generic_actors:
+            return True
+        adjective = doc[name.end]
+        return name.end + 1 < len(doc) and adjective.is_alpha and adjective.is_lower \
+            and adjective.lower_ not in rules.clause_ends and adjective.lower_ not in rules.prepositions \
+            and adjective.lower_ not in rules.object_determiners \
+            and doc[name.end + 1].lower_.removesuffix("s") in rules.organisation_words
 
     def describes_place(self, name: Span) -> bool:
         """'the Turkmen town of Amerli', 'the Kurdish villages of X and Y': a name between a
@@ -461,10 +485,20 @@ class ArticleReader:
         return any(word in self.rules.route_nouns for word in before[-2:]) or (
             self.doc[index - 1].lower_ == "from" and any(word in self.rules.movement_words for word in before))
 
+    def names_other_thing(self, name: Span) -> bool:
+        """A name the model may take for a place that names something else: a website or a news outlet
+        ('wrote on Facebook'), a person, or where a group sits or whom it is tied to ('the Britain-based
+        monitor', 'al-Qaeda-affiliated Nusra')."""
+        return name.text.lower() in self.rules.media_names or self.names_person(name) or self.describes_base(name)
+
     def names_person(self, name: Span) -> bool:
-        """'the faction of Khalid bin al-Walid': the names around 'bin' (son of) are a person's."""
-        return name.end < len(self.doc) and self.doc[name.end].lower_ in ("bin", "ibn") \
-            or name.start > 0 and self.doc[name.start - 1].lower_ in ("bin", "ibn")
+        """'the faction of Khalid bin al-Walid': the names around 'bin' (son of) are a person's; so is a
+        name right after a person's title ('civil defence official Leys al-Faris', 'activist Abu Omar')
+        or, when the model took it for a person's, right before a verb of speech ('Carter stated'; 'rebel-held
+        Aleppo said' is no person)."""
+        after = self.doc[name.end].lower_ if name.end < len(self.doc) else ""
+        return after in ("bin", "ibn") or name.label_ == "PER" and after in self.rules.speech_verbs \
+            or name.start > 0 and self.doc[name.start - 1].lower_ in ("bin", "ibn", *self.rules.person_titles)
 
     def names_day(self, name: Span) -> bool:
         """'Thursdays bombardment' (an apostrophe lost), 'Aug 12': a day or month is no place ('Mar Diss',
@@ -603,15 +637,18 @@ class ArticleReader:
         than once (a photo credit's name is no antecedent), else the last one, else for 'the city'
         or 'the town' the article's most named place; a region ('eastern Hama') is no antecedent.
         'The dam near Qaryatain in Homs' or 'the area' with no place named before them are no place
-        the article names later."""
+        the article names later. A name the model did not take for a place counts when the noun
+        introduced it ('clashes in the Al-Teem oil field area ... took control over the field')."""
         noun = self.doc[index].lower_
-        candidates = [ent for ent in self.ents if ent.end <= index and self.event_place(ent)
+        candidates = [ent for ent in self.ents if ent.end <= index and (
+                          self.event_place(ent) or self.named_place(ent, noun))
                       and not self.regional(ent.start, ent.end) and not self.is_near(ent.start)
                       and (ent._.place is None or ent._.place.feature != "admin1")]
         mentions = Counter(ent.text.lower() for ent in candidates)
         for ent in sorted(candidates, key=lambda ent: (not self.named_with(ent, noun),
                                                        mentions[ent.text.lower()] < 2, -ent.start)):
-            return PlaceRef(ent.text, ent._.place, index)
+            place = ent._.place if ent.label_ == PLACE else resolve_place(ent.text, tuple(self.doc._.countries))
+            return PlaceRef(ent.text, place, index)
         if self.main_place is not None and noun in self.rules.settlement_nouns:
             return PlaceRef(self.main_place.text, self.main_place._.place, index)
         return None
@@ -621,11 +658,20 @@ class ArticleReader:
         return any(ent.end <= index and self.event_place(ent) for ent in self.ents)
 
     def named_with(self, ent: Span, noun: str) -> bool:
-        """'Kasra village', 'the village of Kasra' (singular or plural noun)."""
-        nouns = (noun, noun + "s", noun.removesuffix("s"))
-        after = self.doc[ent.end].lower_ if ent.end < len(self.doc) else ""
-        before = self.doc[ent.start - 2].lower_ if ent.start >= 2 and self.doc[ent.start - 1].lower_ == "of" else ""
+        """'Kasra village', 'the Al-Teem oil field', 'the village of Kasra' (singular or plural noun)."""
+        doc, nouns = self.doc, (noun, noun + "s", noun.removesuffix("s"))
+        after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+        if ent.end + 1 < len(doc) and doc[ent.end].is_alpha and doc[ent.end].is_lower:
+            after = doc[ent.end + 1].lower_ if doc[ent.end + 1].lower_ in nouns else after  # 'oil field'
+        before = doc[ent.start - 2].lower_ if ent.start >= 2 and doc[ent.start - 1].lower_ == "of" else ""
         return after in nouns or before in nouns
+
+    def named_place(self, ent: Span, noun: str) -> bool:
+        """A name the model took for a person, an organisation or a thing that the place noun `noun`
+        introduces as a place ('the Al-Teem oil field area', 'Kasra village')."""
+        return ent.label_ in NAME_LABELS and self.named_with(ent, noun) and not self.names_actor(ent.text) \
+            and not _is_acronym(ent.text) and not _possessive_country(ent.text) and not self.names_organisation(ent) \
+            and not self.names_other_thing(ent)
 
     def hyphen_modifier(self, ent: Span) -> bool:
         """'a rebel-held neighbourhood', 'the regime-besieged town': an actor named in a modifier
@@ -667,12 +713,15 @@ class ArticleReader:
             return doc[start - 2].lower_
         return None
 
-    def generic_actor(self, token_index: int, kind: str, exclude: Collection[str]) -> ActorRef | None:
+    def generic_actor(self, token_index: int, kind: str, exclude: Collection[str],
+                      certain: bool = False) -> ActorRef | None:
         """The actor a generic noun ('the militants') stands for: the last one of its kind named
         that is not in `exclude`; with no state actor named before it, 'the army' is the state forces
-        of the article's country."""
+        of the article's country. A noun of any kind ('they', 'the forces') stands for the context's
+        actor; `certain`: only for one the sentence before makes certain."""
         if kind == ANY:
-            return self.context_actor(token_index, exclude)
+            return self.certain_context_actor(token_index, exclude) if certain \
+                else self.context_actor(token_index, exclude)
         for ent in reversed(self.ents):
             if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ in exclude:
                 continue
@@ -686,17 +735,36 @@ class ArticleReader:
         ally and can take ground), else the article's main actor."""
         previous = [sentence for sentence in self.sentences if sentence.end <= token_index]
         for sentence in reversed(previous[-PREVIOUS_SENTENCES:]):
-            allies = self.ally_positions(sentence)
-            for index in range(sentence.start, sentence.end):
-                found = self.actor_at(index)
-                if found is None or found[0].start != index or index in allies:
-                    continue
-                ent, actor = found
-                if actor.group not in exclude and not (ent.label_ == ACTOR and self.support_only(ent)):
-                    return actor
+            found = next(self.agents(sentence, exclude), None)
+            if found is not None:
+                return found[1]
         if self.main_actor and self.main_actor not in exclude:
             return ActorRef(self.main_actor)
         return None
+
+    def certain_context_actor(self, token_index: int, exclude: Collection[str]) -> ActorRef | None:
+        """The actor the sentence right before token `index` names, when every actor it names is on one
+        side ('The SDF pushed on. The liberation of Dashisha took a week'); sentences further back or one
+        naming both sides leave it unknown."""
+        previous = next((sentence for sentence in reversed(self.sentences) if sentence.end <= token_index), None)
+        return self.one_side([actor for _, actor in self.agents(previous, exclude)]) if previous is not None else None
+
+    def one_side(self, actors: list[ActorRef]) -> ActorRef | None:
+        """The first of `actors` when all of them are on its side."""
+        return actors[0] if actors and all(actor.group in self.side_of(actors[0].group) for actor in actors) else None
+
+    def agents(self, span: Span, exclude: Collection[str]):
+        """(mention, actor) of the actors a span names that could act in it, in order: no backer, no air
+        power, none in `exclude`, none named only in a modifier ('the rebel-held town')."""
+        allies = self.ally_positions(span)
+        for index in range(span.start, span.end):
+            found = self.actor_at(index)
+            if found is None or found[0].start != index or index in allies:
+                continue
+            ent, actor = found
+            if actor.group not in exclude and not (ent.label_ == ACTOR and self.support_only(ent)) \
+                    and not self.hyphen_modifier(ent):
+                yield ent, actor
 
 
 def sentence_units(doc: Doc, openers: re.Pattern | None = None, text: str | None = None):
@@ -952,16 +1020,28 @@ class SentenceReader:
 
     def _names_no_place(self, name: Span) -> bool:
         """An actor ('Syrian', 'Syrias' with its apostrophe lost), an organisation ('NGO', 'the UN
-        Security Council'), a name before an actor noun, a descriptor ('the Turkmen town of'), a
-        model number ('F-16s'), or a kind of thing after 'a' ('a Doshka')."""
+        Security Council'), a region's noun alone ('Province' of 'Idlib Province'), a name before an
+        actor noun, a descriptor ('the Turkmen town of'), a model number ('F-16s'), a kind of thing
+        after 'a' ('a Doshka'), or a website, an outlet or a person ('on Facebook', 'official Leys
+        al-Faris')."""
         text = name.text
-        return text.lower() in ARABIC_ARTICLES \
+        return text.lower() in ARABIC_ARTICLES or text.lower() in self.rules.region_words \
             or self.reader.names_actor(text) or self.reader.names_actor(text.removesuffix("s")) \
             or self.reader.names_day(name) \
             or _is_acronym(text) or self.reader.names_organisation(name) \
             or self.reader.describes_actor(name) or self.reader.describes_place(name) \
             or any(char.isdigit() for char in text) or self.reader.after_indefinite(name) \
-            or self.reader.opens_with_plural_noun(name)
+            or self.reader.opens_with_plural_noun(name) or self.reader.names_other_thing(name) \
+            or self._compound_part(name)
+
+    def _compound_part(self, name: Span) -> bool:
+        """'Terrorist-Held Regions' (a headline's capitals): a name that begins right after a hyphen
+        joined to a capitalised word before it is the second part of a compound, no name of its own
+        ('al-Bukamal', after an Arabic article, is a name)."""
+        doc, start = self.doc, name.start
+        return start >= 2 and doc[start - 1].text in ("-", "–") and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_ and doc[start - 2].is_title \
+            and doc[start - 2].lower_ not in ARABIC_ARTICLES
 
     def _place_at(self, index: int, in_slot: bool = True, near: bool = False) -> PlaceRef | None:
         """The place named at token `index`; `in_slot`: the position is a trigger's place slot, where
@@ -1060,6 +1140,49 @@ class SentenceReader:
                 return position, place
             position = end
         return None
+
+    def object_named_with_noun(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
+        """'executed in the town of Ghraneij when IS stormed the town': an object 'the town' is the
+        place its sentence named with that noun, before any other place it names first."""
+        return next((found for index in range(trigger.end, min(vague_end, self.sentence.end))
+                     if self.doc[index].lower_ in self.rules.anaphor_nouns and self._anaphor_determiner(index)
+                     and (found := self._named_with_noun(index)) is not None), None)
+
+    def relative_antecedent(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
+        """'an area south of the stronghold of Jarabulus, which Turkish-led forces captured': a trigger
+        with no object in a relative clause ('which' or 'that', then its subject) took the place named
+        right before the pronoun ('raids near Palmyra, which government forces recaptured'). When that
+        place is one a place named just before it is near, the pronoun stands for the nearer one: in
+        'the village of Rityan north of second city Aleppo, which regime forces entered', the village
+        was entered."""
+        if vague_end != trigger.end:
+            return None
+        index = trigger.start - 1
+        while index > self.sentence.start and (self.reader.actor_at(index) is not None
+                                               or self.doc[index].lower_ in CLAUSE_AUXILIARIES
+                                               or self.doc[index].lower_ in self.rules.object_determiners):
+            index -= 1
+        if index == trigger.start - 1 or index <= self.sentence.start \
+                or self.doc[index].lower_ not in ("which", "that"):
+            return None
+        ent = self.reader.ents_at.get(index - 1)
+        if ent is None or ent.label_ != PLACE or not self.reader.event_place(ent) \
+                or self.reader.regional(ent.start, ent.end):
+            return None
+        doc, window = self.doc, range(max(self.sentence.start, ent.start - RELATIVE_HEAD_WINDOW), ent.start)
+        if self._is_near(ent.start) or any(doc[index].lower_ == "of" and doc[index - 1].lower_ in
+                                           self.rules.compass_words for index in window):
+            ent = next((other for other in reversed(self.reader.ents_within(doc[window.start:window.stop]))
+                        if other.label_ == PLACE and self.reader.event_place(other)), ent)
+        return PlaceRef(ent.text, ent._.place, trigger.start)
+
+    def one_part_taken(self, trigger: Trigger, vague_end: int) -> bool:
+        """'retook an area in Aleppo', 'seized a part of the town': the object is one part of a place
+        ('a' or 'an', a partitive noun), which says nothing of who controls the place."""
+        words = [token.lower_ for token in self.doc[trigger.end:vague_end]]
+        return len(words) >= 2 and words[0] in ("a", "an") and (
+            words[-1] in self.rules.partitive_nouns or words[-1] in self.rules.partitive_areas
+            or words[-1] in self.rules.quarter_nouns)
 
     def names_a_thing(self, trigger: Trigger, vague_end: int) -> bool:
         """'residents queued at the bakeries and mills of Manbij after the SDF took control of it': a
@@ -1202,6 +1325,16 @@ class SentenceReader:
             return None
         return place
 
+    def in_governorate(self, vague_end: int, limit: int) -> bool:
+        """'liberating two villages in Aleppo', 'regains several towns in Hama': the vague object lies in
+        the governorate named after its capital, not in the city."""
+        place = self.place_in(vague_end, limit)
+        if place is None or place.place is None:
+            return False
+        governorate = resolve_place(f"{place.name} {GOVERNORATE}", tuple(self.doc._.countries))
+        return governorate is not None and governorate.feature == ADMIN1_FEATURE \
+            and governorate.country == place.place.country
+
     def _anaphor_determiner(self, index: int) -> bool:
         for back in range(index - 1, max(self.sentence.start, index - 4) - 1, -1):
             word = self.doc[back]
@@ -1296,15 +1429,20 @@ class SentenceReader:
         if after + 1 < self.sentence.end and doc[after].text in POSSESSIVE_ENDINGS and doc[after + 1].is_lower:
             return True  # 'captured Raqqa's stadium', 'the Dubat's lodgings': a thing of the place
         before = self._before_whole(index)
-        if before - 1 < self.sentence.start or doc[before].lower_ != "of":
+        if before - 1 < self.sentence.start or doc[before].lower_ not in ("of", "in"):
             return False
         noun, modifier = doc[before - 1].lower_, doc[before - 2].lower_ if before - 2 >= self.sentence.start else ""
+        # 'an area of', 'neighbourhoods of' (not 'the villages and areas of', which lists places)
+        one_of_many = modifier in ("a", "an") or noun.endswith("s") and modifier not in rules.object_determiners \
+            and modifier not in rules.conjunctions and modifier not in rules.plural_place_nouns
+        if doc[before].lower_ == "in":  # 'retook an area in Aleppo': one area of the place, not the place
+            return one_of_many and (noun in rules.partitive_nouns or noun in rules.partitive_areas)
         if noun == "city":
             return modifier in rules.partitive_city_modifiers
         if noun in rules.quarter_nouns and self._named_as_city(index):
             return True  # 'a rebel-held district of Syria's Aleppo city' (not 'the district of Sakhur')
         return noun in rules.partitive_nouns or noun in rules.partitive_areas and (
-            modifier in rules.partitive_modifiers or modifier in rules.compass_words
+            one_of_many or modifier in rules.partitive_modifiers or modifier in rules.compass_words
             or before - 2 == trigger.end - 1 and trigger.rule.frame == MODIFIER)  # 'a rebel-held area of Aleppo'
 
     def _named_as_city(self, index: int) -> bool:
@@ -1490,13 +1628,20 @@ class SentenceReader:
             index = ent.end
         return None
 
-    def generic_before(self, trigger: Trigger, limit: int, exclude: Collection[str]) -> ActorRef | None:
-        """'the forces managed to', 'the militants were': a generic noun standing for an actor."""
+    def generic_before(self, trigger: Trigger, limit: int, exclude: Collection[str],
+                       certain: bool = False) -> ActorRef | None:
+        """'the forces managed to', 'the militants were': a generic noun standing for an actor
+        (`certain`: see ArticleReader.generic_actor). A generic noun that heads an actor's name stands
+        for that actor: 'by the Assad regime' is the Syrian government, not the last state named."""
         for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1):
             kind = self._generic_kind(index)
-            if kind and self._common_noun(index) and not self.reader._after_preposition(index):
+            if kind and self._common_noun(index) and not self.reader._after_preposition(index) \
+                    and not self._allied(index):
+                named = self.reader.actor_at(index)
+                if named is not None and named[1].group not in exclude:
+                    return named[1]
                 return (self._latter(index, exclude) if kind == LAST else None) \
-                    or self.reader.generic_actor(index, kind, exclude)
+                    or self.reader.generic_actor(index, kind, exclude, certain)
         return None
 
     def _between_sides(self, ent: Span) -> bool:
@@ -1647,6 +1792,9 @@ class SentenceReader:
         words = self.reader.words
         if rules.negation.within(words, max(start, trigger.start - rules.negation_window), trigger.start):
             return None
+        if trigger.type == HOLD and rules.divided.within(
+                words, trigger.end, min(self.sentence.end, trigger.end + rules.modal_window)):
+            return None  # 'control of Deraa remains divided between the regime and rebels': nobody holds it
         if self.sentence.text.rstrip().endswith("?"):
             return HYPOTHETICAL
         if self.presupposed(trigger):
@@ -1667,12 +1815,14 @@ class SentenceReader:
         return REPORTED
 
     def _subject_of_modal(self, trigger: Trigger) -> bool:
-        """'recapturing it would cut the road', 'retaking the town of X could take weeks': a gerund
-        whose object a modal follows is the subject of what may happen."""
+        """'recapturing it would cut the road', 'retaking the town of X could take weeks', 'capturing the
+        whole city would be a prize': a gerund whose object a modal follows is the subject of what may
+        happen."""
         doc, rules = self.doc, self.rules
         if not doc[trigger.start].lower_.endswith("ing"):
             return False
-        object_words = rules.object_determiners | rules.pronoun_objects | rules.anaphor_nouns | rules.vague_objects
+        object_words = rules.object_determiners | rules.pronoun_objects | rules.anaphor_nouns | rules.vague_objects \
+            | rules.quantifiers | rules.partitive_modifiers
         for index in range(trigger.end, min(self.sentence.end, trigger.end + rules.max_place_distance)):
             word = doc[index].lower_
             if word in rules.modals:
@@ -1735,7 +1885,8 @@ class SentenceReader:
 
     def _default_date(self, trigger: Trigger) -> tuple[dt.date | None, str]:
         """The dateline or publication day, at day precision only when the trigger's clause
-        reports something current."""
+        reports something current and, unless it states a hold, names no stretch of time before it
+        ('areas the government has retaken in recent months')."""
         reader = self.reader
         fallback = reader.dateline or reader.published
         if fallback is None:
@@ -1743,7 +1894,9 @@ class SentenceReader:
         start = self.clause_start(trigger)
         recent = trigger.type == HOLD or self.sentence.start == reader.sentences[0].start or any(
             self.doc[index].lower_ in self.rules.recent_markers for index in range(start, trigger.start))
-        earlier = trigger.start > start and self.doc[trigger.start - 1].lower_ == "having"  # 'having retaken'
+        earlier = trigger.start > start and self.doc[trigger.start - 1].lower_ == "having" \
+            or trigger.type != HOLD and self.rules.stretch_cues.within(reader.words, start, min(self.sentence.end,
+                                                                       trigger.end + self.rules.modal_window))
         return fallback, DAY if recent and not earlier else UNKNOWN
 
     def stated_date(self, start: int, end: int, outside: range = range(0)) -> tuple[dt.date, str] | None:
@@ -1821,9 +1974,14 @@ class SentenceReader:
             trigger.places = self.places_listed(trigger, next_start)
         changes = frame in (AGENT_FIRST, LOSER_FIRST) and trigger.type in (CAPTURE, SIEGE_BROKEN)
         vague_end = self.vague_object(trigger) if changes else None
-        if vague_end is not None and not self.places_listed(trigger, next_start):
+        if vague_end is not None and (self.one_part_taken(trigger, vague_end) or (
+                vague_end < next_start and self.doc[vague_end].lower_ in self.rules.battle_site_cues)
+                or self.in_governorate(vague_end, next_start)):
+            trigger.places = []  # 'retook an area in Aleppo', 'took ground around it': not the place itself
+        elif vague_end is not None and not self.places_listed(trigger, next_start):
             place = self.place_in(vague_end, next_start) or (None if self.names_a_thing(trigger, vague_end) else (
-                self.antecedent(trigger.start) or self.battle_site(trigger, vague_end)
+                self.relative_antecedent(trigger, vague_end) or self.object_named_with_noun(trigger, vague_end)
+                or self.antecedent(trigger.start) or self.battle_site(trigger, vague_end)
                 or self.previous_antecedent(trigger, vague_end)))
             trigger.places = self.listed_antecedents(trigger, vague_end) or (
                 [place] if place is not None else trigger.places)
@@ -1885,8 +2043,9 @@ class SentenceReader:
         if self._adjectival(trigger):
             return None  # 'an attack on besieged Madaya': no besieger named, and not the context's
         campaign = trigger.start - 2
-        if campaign > self.sentence.start and doc[campaign + 1].lower_ == "to" \
-                and doc[campaign].lower_ in self.rules.operation_nouns:
+        aim_of_campaign = campaign > self.sentence.start and doc[campaign + 1].lower_ == "to" \
+            and doc[campaign].lower_ in self.rules.operation_nouns
+        if aim_of_campaign:
             agent = self.genitive_actor(Trigger(trigger.rule, campaign, campaign + 1))
             if agent is not None:
                 return agent
@@ -1913,15 +2072,38 @@ class SentenceReader:
         linked = previous is not None and self.rules.linking_words & {doc[trigger.start - 1].lower_, doc[head].lower_}
         if linked and previous.gaining is not None:
             return previous.gaining
+        if previous is not None and previous.gaining is not None and before > self.sentence.start \
+                and doc[before].lower_ in self.rules.subject_pronouns \
+                and doc[before - 1].lower_ in self.rules.conjunctions:
+            return previous.gaining  # 'rebels launched an attack on X and they controlled Y'
         if trigger.rule.needs_actor or self._unknown_subject(before):
             return None
-        generic = self.generic_before(trigger, self.sentence.start, (trigger.losing,))
+        nominal = trigger.rule.frame == NOMINAL or aim_of_campaign  # 'the battle for X', 'the campaign to liberate X'
+        generic = self.generic_before(trigger, self.sentence.start, (trigger.losing,), certain=nominal)
         if generic is not None or self._generic_noun_at(trigger, self.sentence.start) is not None or (
                 linked and previous.rule.frame == AGENT_FIRST and previous.type == OFFENSIVE):
             return generic  # 'Syrian insurgents launch battle to seize': theirs or nobody, not the context's subject
         if self._nominal_gerund(trigger):
             return None  # 'the importance of capturing X is': nobody the sentence names, not the context's subject
+        if aim_of_campaign:
+            return None  # 'the spring campaign to liberate X': the campaign's, whom its sentence does not name
+        if nominal:
+            return self.nominal_agent(trigger)
         return self.reader.context_actor(trigger.start, (trigger.losing,))
+
+    def nominal_agent(self, trigger: Trigger) -> ActorRef | None:
+        """The actor of a campaign or a capture named by a noun ('the liberation of X', 'the battle for
+        X') that has no subject of its own: the one side its sentence names acting before it ('Syrian
+        army retook villages in a new offensive on X', 'government forces seized a district, tightening
+        their siege of X'); if it names none, the one side the sentence right before names. Further
+        back, or with both sides named, it is unknown: 'the battle for Aleppo in 2016' is nobody's in
+        particular, not the article's main actor's."""
+        exclude = (trigger.losing,)
+        named = [actor for ent, actor in self.reader.agents(self.doc[self.sentence.start:trigger.start], exclude)
+                 if not self.object_of_preposition(ent) and not self.reader.modifies_noun(ent)]
+        if named:
+            return self.reader.one_side(named)
+        return self.reader.certain_context_actor(self.sentence.start, exclude)
 
     def _adjectival(self, trigger: Trigger) -> bool:
         """'an attack on besieged Madaya', 'returned to recaptured Palmyra': a participle right after a
@@ -1950,13 +2132,18 @@ class SentenceReader:
     def _unknown_subject(self, index: int) -> bool:
         """'JSH re-captured', 'Army of Free Tribes managed to control': a name the dictionary does not
         know stands right before the trigger (an auxiliary between), so the subject is nobody the
-        article names, not the context's; so is bare air power ('after warplanes attacked')."""
+        article names, not the context's; so is bare air power ('after warplanes attacked') and a
+        country whose forces are no actor the dictionary knows ('Israel seized the Golan')."""
         if index - 1 > self.sentence.start and self.doc[index].text in ("-", "–") \
                 and self.doc[index - 1].lower_ == "re":
             index -= 2  # 're-captured', written in three tokens
         while index > self.sentence.start and self.doc[index].lower_ in CLAUSE_AUXILIARIES:
             index -= 1
         ent = self.reader.ents_at.get(index)
+        if ent is not None and ent.label_ == PLACE and ent._.place is not None \
+                and ent._.place.feature == COUNTRY_FEATURE:  # not one named as a place ('in Syria')
+            return not self.reader._place_after_preposition(ent) \
+                and self.reader.dictionary.state_actor(ent._.place.country) is None
         if index < self.sentence.start or ent is not None and ent.label_ not in NAME_LABELS:
             return False
         if (self.doc[index].lower_,) in self.rules.support_only:
@@ -1970,12 +2157,18 @@ class SentenceReader:
         return next((index for index in range(trigger.start - 1, max(limit, trigger.start - 6) - 1, -1)
                      if self._generic_kind(index) in (STATE, NON_STATE, LAST)
                      and index not in self.reader.ents_at and self._common_noun(index)
-                     and not self.reader._after_preposition(index) and not self._counted(index)), None)
+                     and not self.reader._after_preposition(index) and not self._counted(index)
+                     and not self._allied(index)), None)
 
     def _counted(self, index: int) -> bool:
         """'killed 125 terrorists', 'dozens of militants': a counted noun is an object, no subject."""
         before = self.doc[index - 1] if index > self.sentence.start else None
         return before is not None and (before.like_num or before.lower_ == "of")
+
+    def _allied(self, index: int) -> bool:
+        """'the Nusra Front and its allied terrorists': a generic noun after 'allied' names the allies of
+        the actor before it, no subject of its own."""
+        return index > self.sentence.start and self.doc[index - 1].lower_ == "allied"
 
     def allies_of(self, trigger: Trigger) -> list[str]:
         """The gaining actor's backers: its own ('US-backed'), the sentence's ('backed by') and the air

@@ -508,7 +508,8 @@ def make_actor_linker(nlp: Language, name: str):
 
 class ActorLinker:
     """Give ACTOR spans their group id and allies, deciding shared aliases ('Kurdish forces',
-    'security forces') by the article's countries, else by where its other actors fight."""
+    'security forces') by the country of the places their own sentence names, else by the article's
+    countries, else by where its other actors fight."""
 
     def __init__(self):
         self.dictionary = load_actor_dictionary()
@@ -516,7 +517,9 @@ class ActorLinker:
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
         actors = [ent for ent in ents if ent.label_ == ACTOR]
-        mentions = {ent.start: self.dictionary.resolve(ent.text, doc._.countries) for ent in actors}
+        local = _sentence_countries(ents)
+        mentions = {ent.start: self.dictionary.resolve(ent.text, local.get(ent.sent.start, ()) + tuple(doc._.countries))
+                    for ent in actors}
         # an alias the article's places cannot decide ('rebels', with no place known) is decided by
         # where the other actors it names fight ('rebels' beside the Islamic State are Syrian)
         fought_in = Counter(country for mention in mentions.values() if mention is not None and mention.group
@@ -539,6 +542,19 @@ class ActorLinker:
             linked[ent.start]._.allies = mention.allies if mention else ()
         _replace_ents(doc, ents, linked)
         return doc
+
+
+def _sentence_countries(ents) -> dict[int, tuple[str, ...]]:
+    """Sentence start -> the one country of the places (no country itself) that sentence names, for
+    sentences whose places all lie in one country: in an article about Syria, 'pro-government forces
+    drove IS out of Fallujah' names Iraq's forces, and 'Iraqi and Kurdish forces to retake Mosul' the
+    Peshmerga. A country named as such ('fled into Turkey') decides nothing."""
+    found: dict[int, set[str]] = {}
+    for ent in ents:
+        place = ent._.place if ent.label_ == PLACE else None
+        if place is not None and place.feature != "country" and place.country:
+            found.setdefault(ent.sent.start, set()).add(place.country)
+    return {start: tuple(countries) for start, countries in found.items() if len(countries) == 1}
 
 
 def _group_of(mention) -> str | None:
