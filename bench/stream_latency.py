@@ -23,7 +23,8 @@ gives the run `--drain_seconds` to finish. It reports, per rate:
 - whether the pipeline kept up: every article written within the drain time and the delays of the last
   third no worse than twice those of the first (and 10 s);
 - resident memory of all the run's processes at the start, middle and end of publishing, its peak, and
-  one sample per tenth of the publishing time (to see whether it stays flat on a long run), with the CPU
+  one sample per tenth of the publishing time, of all processes and of the runner's own (to see whether
+  it stays flat on a long run, and where it grows: the runner or the NLP processes), with the CPU
   the run used (cores) and the machine's load average, which say how much of the machine it had, and
   the CPU time per article written, which does not depend on that.
 """
@@ -98,7 +99,8 @@ class Watch:
     events: dict = field(default_factory=dict)  # event_id -> urls of its evidence (all revisions)
     places: dict = field(default_factory=dict)  # place key -> urls of the evidence of all its events
     changes: list = field(default_factory=list)  # (arrival time, the ControlChange)
-    memory: list = field(default_factory=list)  # (time, bytes of all the run's processes, their CPU seconds)
+    # (time, bytes of all the run's processes, their CPU seconds, bytes of the runner's own process)
+    memory: list = field(default_factory=list)
     files_read: set = field(default_factory=set)
 
 
@@ -153,7 +155,8 @@ def watch(run: subprocess.Popen, output: Path, seen: Watch, stop: threading.Even
     root = psutil.Process(run.pid)
     while not stop.is_set() and run.poll() is None:
         tree = process_tree(root)
-        seen.memory.append((time.time(), sum(entry[2] for entry in tree), sum(entry[3] for entry in tree)))
+        runner = sum(entry[2] for entry in tree if entry[0] == run.pid)
+        seen.memory.append((time.time(), sum(entry[2] for entry in tree), sum(entry[3] for entry in tree), runner))
         read_new_output(output, seen)
         time.sleep(POLL_SECONDS)
 
@@ -236,20 +239,23 @@ class RateResult:
     change_from_place_p95: float | None
     kept_up: bool
     memory_mib: dict  # start / middle / end of publishing, and peak
-    memory_timeline_mib: list  # [minutes into publishing, MiB] at every tenth of it
+    # [minutes into publishing, MiB of all processes, MiB of the runner's own] at every tenth of it: the rest
+    # is the NLP processes'
+    memory_timeline_mib: list
     cores_used: float  # CPU seconds of all the run's processes per second while publishing
     cpu_ms_per_article: float  # all processes' CPU from publishing to the stop (sampled before it), per article written
     load_average: list  # 1-minute load average of the machine at the start and end of publishing
     nlp_processes: int
 
 
-def cpu_seconds_at(samples: list[tuple[float, int, float]], when: float) -> float:
+def cpu_seconds_at(samples: list[tuple], when: float) -> float:
     return min(samples, key=lambda sample: abs(sample[0] - when))[2]
 
 
-def memory_at(samples: list[tuple[float, int, float]], when: float) -> float:
+def memory_at(samples: list[tuple], when: float, runner_only: bool = False) -> float:
+    """MiB of all the run's processes (or of the runner's own) at the sample nearest `when`."""
     nearest = min(samples, key=lambda sample: abs(sample[0] - when))
-    return round(nearest[1] / 2**20)
+    return round(nearest[3 if runner_only else 1] / 2**20)
 
 
 def measure(rate: float, minutes: float, early_firing_seconds: int, drain_seconds: int, scratch: Path,
@@ -322,8 +328,9 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
         change_from_place_p95=quantile(place_seconds, 0.95), kept_up=kept_up,
         memory_mib={"start": memory_at(seen.memory, started), "middle": memory_at(seen.memory, (started + ended) / 2),
                     "end": memory_at(seen.memory, ended),
-                    "peak": round(max(rss for _, rss, _ in seen.memory) / 2**20)},
-        memory_timeline_mib=[[round(offset / 60, 2), memory_at(seen.memory, started + offset)]
+                    "peak": round(max(sample[1] for sample in seen.memory) / 2**20)},
+        memory_timeline_mib=[[round(offset / 60, 2), memory_at(seen.memory, started + offset),
+                              memory_at(seen.memory, started + offset, runner_only=True)]
                              for offset in ((ended - started) * tenth / 10 for tenth in range(11))],
         cores_used=round((cpu_seconds_at(seen.memory, ended) - cpu_seconds_at(seen.memory, started))
                          / (ended - started), 2),

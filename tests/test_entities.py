@@ -64,3 +64,17 @@ def test_bundles_of_one_article_read_what_one_bundle_of_all_reads():
     articles = [article(number, text) for number, text in enumerate(TEXTS)]
     read_with_budget(articles, budget=max(len(text.split()) for text in TEXTS))
     read_with_budget(articles, budget=10_000)
+
+
+def test_after_the_warm_up_new_words_are_read_in_a_memory_zone_and_not_kept():
+    """A live run meets new names and numbers for as long as it runs: once warm, the Vocab must not keep
+    them, and what is read must be the same as outside a zone."""
+    nlp = get_nlp()
+    articles = [article(0, "Syrian government forces captured the village of Vrelmontiq from rebels on 14 March, "
+                           "after 3117 of the Qzxwvar Brigade crossed the Tashkavirun river near Aleppo.")]
+    strings = len(nlp.vocab.strings)
+    warm = read_bundle(nlp, articles, warm_up_tokens=0)
+    assert len(nlp.vocab.strings) == strings
+    warming_up = read_bundle(nlp, articles, warm_up_tokens=10**12)
+    assert len(nlp.vocab.strings) > strings
+    assert warm.readings == warming_up.readings and warm.readings[0].mentions

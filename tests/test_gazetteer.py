@@ -279,3 +279,18 @@ def test_a_village_resolves_across_vowel_spellings(tmp_path, cache):
     assert villages.resolve("Tal Mhser", ["SY"]).geonames_id == 2001
     assert villages.resolve("Tayib al-Fal", ["SY"]).geonames_id == 2002
     assert villages.resolve("Sweida", ["SY"]) is None
+
+
+def test_lookups_are_remembered_across_contexts_and_answer_as_a_fresh_gazetteer_does(small, dump):
+    """Articles name the same places in ever new contexts: the index matches and skeleton checks are
+    remembered per gazetteer, and a context never leaks into another's answer."""
+    queries = [("Tal Raqqa", ["SY"], []), ("Tal Raqqa", ["SY", "IQ"], []), ("Mansura", ["EG"], []),
+               ("Mansura", ["SY"], []), ("Hamra", ["SY"], ["Deir ez-Zor"]), ("Hamra", ["SY"], []),
+               ("Kweiris", ["SY"], []), ("Kweiris", ["IQ"], []), ("Kweiris", ["SY", "IQ"], [])]
+    answers = [small.resolve(name, countries, areas) for name, countries, areas in queries]
+    fresh = [Gazetteer([gz.geonames_dump_index(dump)]).resolve(name, countries, areas)
+             for name, countries, areas in queries]
+    assert answers == fresh == [small.resolve(name, countries, areas) for name, countries, areas in queries]
+    assert answers[2].country == "EG" and answers[3].country == "SY"
+    assert answers[6].geonames_id == answers[8].geonames_id == 1011 and answers[7] is None
+    assert small._variant_matches.cache_info().hits and small._spelled_alike.cache_info().hits
