@@ -40,7 +40,9 @@ SENTENCE_FILES = {
 }
 TARGETS = dict.fromkeys(("en", "ar", "fr", "tr", "ru", "uk", "fa", "de"), 0.97)
 SENTENCES_PER_ARTICLE = 40  # about 4-8 kB, longer than the median FA-KES article
-OPENINGS = (1000, ARTICLE_PREFIX_CHARS, None)  # None: the whole text
+# Fixed openings (None: the whole text), then the default: ARTICLE_PREFIX_CHARS, or SINGLE_SCRIPT_PREFIX_CHARS
+# of a text in one script.
+OPENINGS = (1000, ARTICLE_PREFIX_CHARS, None, "default")
 MODES = {"high": False, "low": True}
 
 
@@ -80,14 +82,16 @@ def measure_load(low_accuracy: bool) -> tuple[float, float, float]:
     return measured
 
 
-def label_all(texts: list[str], detector, max_chars: int | None) -> tuple[list[str], float]:
-    """The codes detect_language gives texts, and the mean CPU milliseconds per text.
+def label_all(texts: list[str], detector, max_chars: int | str | None) -> tuple[list[str], float]:
+    """The codes detect_language gives texts judged on an opening of max_chars (see OPENINGS), and the mean
+    CPU milliseconds per text.
 
     CPU time, not wall time: the machine is shared, and detection runs on one thread.
     """
     limit = max_chars or max(map(len, texts))
+    openings = {} if limit == "default" else {"max_chars": limit, "single_script_chars": limit}
     start = time.process_time()
-    codes = [detect_language(text, detector, limit).code for text in texts]
+    codes = [detect_language(text, detector, **openings).code for text in texts]
     return codes, 1000 * (time.process_time() - start) / len(texts)
 
 
@@ -131,7 +135,7 @@ def report_articles(detector, sentences: dict[str, list[str]], fa_kes: list[str]
     }
     for stem, expected in SENTENCE_FILES.items():
         article_sets[f"stitched {stem}"] = (stitch_articles(sentences[stem]), expected)
-    header = "".join(f" | {'whole' if n is None else f'first {n}':>17}" for n in OPENINGS)
+    header = "".join(f" | {'whole' if n is None else n if n == 'default' else f'first {n}':>17}" for n in OPENINGS)
     print(f"{'articles':42} {'n':>4} {'mean chars':>10}{header}")
     print(f"{'':42} {'':4} {'':10}" + " | accuracy ms/art" * len(OPENINGS))
     for name, (texts, expected) in article_sets.items():

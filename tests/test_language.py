@@ -9,6 +9,7 @@ from transforms.language import (
     ARTICLE_PREFIX_CHARS,
     MIN_CONFIDENCE,
     SHORT_TEXT_LETTERS,
+    SINGLE_SCRIPT_PREFIX_CHARS,
     UNDETERMINED,
     IdentifyLanguage,
     LanguageGuess,
@@ -85,7 +86,20 @@ def test_only_the_opening_of_a_long_article_is_judged():
     article = english * 3 + german * 60
     assert len(article) > ARTICLE_PREFIX_CHARS
     assert detect_language(article, max_chars=len(english) * 3).code == "en"
-    assert detect_language(article, max_chars=len(article)).code == "de"
+    assert detect_language(article, max_chars=len(article), single_script_chars=len(article)).code == "de"
+
+
+def test_a_text_in_one_script_is_judged_on_a_shorter_opening_than_one_that_mixes_scripts():
+    english, german = NEWS_SENTENCES["en"] + " ", NEWS_SENTENCES["de"] + " "
+    one_script = english * 14 + german * 30  # English up to about 1,200 characters, then German
+    assert SINGLE_SCRIPT_PREFIX_CHARS < len(english * 14) < ARTICLE_PREFIX_CHARS / 2
+    assert detect_language(one_script).code == "en"
+    assert detect_language(one_script, single_script_chars=ARTICLE_PREFIX_CHARS).code == "de"
+    # English quoted at the head of an Arabic article: its first 1,000 characters alone read as English
+    arabic = NEWS_SENTENCES["ar"] + " "
+    mixed = english * 10 + arabic * 40
+    assert detect_language(mixed, max_chars=SINGLE_SCRIPT_PREFIX_CHARS).code == "en"
+    assert detect_language(mixed).code == "ar"
 
 
 def test_detector_is_built_once_per_process():

@@ -6,8 +6,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.corpus import HAWIJA, article, write_jsonl
-from transforms.read import (FileRecordReader, ReadArticleFiles, expand_input, input_format, is_ignored,
-                             iter_lines, parse_sidecar, read_capped)
+from transforms.read import (FileRecordReader, LineRange, ReadArticleFiles, expand_input, input_format, is_ignored,
+                             iter_lines, line_ranges, parse_sidecar, read_capped)
 
 
 def test_input_format_by_extension():
@@ -99,3 +99,44 @@ def test_sidecar_lines_over_the_cap_are_skipped(tmp_path):
                                              '{"file": "story.txt", "source": "Padded"}' + " " * 2000 + "\n")
     [record] = FileRecordReader(max_record_bytes=1000).records(str(tmp_path / "story.txt"))
     assert record["fields"] == {"source": "Wire"}
+
+
+def _feed_lines() -> bytes:
+    """JSON Lines with what ranges must keep whole: blank lines, CRLF ends, a line over the record cap, a
+    line longer than a range, and no newline after the last line."""
+    lines = [b'{"text": "line %d"}' % number for number in range(40)]
+    lines[5], lines[11], lines[17] = b"", b'{"text": "crlf"}\r', b'{"text": "' + b"x" * 300 + b'"}'
+    return b"\n".join(lines)
+
+
+def test_line_ranges_cut_at_line_starts_and_number_lines_as_the_whole_file_does(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(_feed_lines())
+    reader = FileRecordReader(max_record_bytes=200)
+    whole = list(reader.records(str(path)))
+    for range_bytes in (1, 7, 64, 250):
+        ranges = line_ranges(str(path), path.stat().st_size, range_bytes)
+        assert len(ranges) > 1 and ranges[0].start == 0 and ranges[-1].end is None
+        assert all(earlier.end == later.start for earlier, later in zip(ranges, ranges[1:]))
+        assert all(path.read_bytes()[r.start - 1:r.start] == b"\n" for r in ranges[1:])
+        assert [record for r in ranges for record in reader.records(*r)] == whole
+    assert [r["origin"].rsplit(":", 1)[1] for r in whole if isinstance(r, dict)][:6] == ["1", "2", "3", "4", "5", "7"]
+
+
+def test_only_large_uncompressed_json_lines_files_are_cut(tmp_path):
+    # a small file, a compressed one, another format, and one that vanished after it was matched (its reader
+    # reports it as unreadable) are each one range
+    for name, size in [("feed.jsonl", 10), ("feed.jsonl.gz", 10_000), ("story.txt", 10_000), ("gone.jsonl", 10_000)]:
+        assert line_ranges(str(tmp_path / name), size, range_bytes=100) == [LineRange(str(tmp_path / name))]
+
+
+def test_a_file_read_in_ranges_gives_the_records_it_gives_read_whole(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    write_jsonl(path, [article(text=f"report {number}") for number in range(30)])
+    numbered_lines = [(str(number), line) for number, line in enumerate(path.read_bytes().splitlines(), start=1)]
+    for range_bytes in (200, 1 << 20):
+        assert (len(line_ranges(str(path), path.stat().st_size, range_bytes)) > 1) == (range_bytes == 200)
+        with TestPipeline() as p:
+            result = p | ReadArticleFiles([str(tmp_path)], range_bytes=range_bytes)
+            numbered = result.articles | beam.Map(lambda r: (r["origin"].rsplit(":", 1)[1], r["payload"]))
+            assert_that(numbered, equal_to(numbered_lines))

@@ -1,4 +1,6 @@
 import datetime as dt
+import hashlib
+import io
 
 import apache_beam as beam
 import fastavro
@@ -7,8 +9,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 
 import schemas
 from tests.avro_files import avro_files, read_records, read_with_apache_avro
-from transforms.write import (WriteAvroPartitions, avro_bytes, partition_name, read_run, shard_of, write_atomically,
-                              write_run)
+from transforms.write import (WriteAvroPartitions, avro_bytes, avro_datum, partition_name, read_run, shard_of,
+                              write_atomically, write_run)
 
 UTC = dt.timezone.utc
 
@@ -33,12 +35,25 @@ def test_shard_of_is_stable_across_processes():
 
 def test_atomic_write_leaves_no_temporary_and_same_bytes_each_time(tmp_path):
     schema = schemas.load_schema("DeadLetter")
-    records = [letter("a:1"), letter("a:2")]
-    write_atomically(str(tmp_path / "x.avro"), avro_bytes(schema, records, {}, sync_key="dead_letter/0"))
+    datums = [avro_datum(schema, letter("a:1")), avro_datum(schema, letter("a:2"))]
+    write_atomically(str(tmp_path / "x.avro"), avro_bytes(schema, datums, {}, sync_key="dead_letter/0"))
     first = (tmp_path / "x.avro").read_bytes()
-    write_atomically(str(tmp_path / "x.avro"), avro_bytes(schema, records, {}, sync_key="dead_letter/0"))
+    write_atomically(str(tmp_path / "x.avro"), avro_bytes(schema, datums, {}, sync_key="dead_letter/0"))
     assert (tmp_path / "x.avro").read_bytes() == first
     assert [p.name for p in tmp_path.iterdir()] == ["x.avro"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 300])
+def test_a_file_of_datums_is_the_file_fastavro_writes_of_their_records(count):
+    # 300 letters of 1 KB fill several of fastavro's blocks: they must close where its own writer closes them
+    schema = schemas.load_schema("DeadLetter")
+    records = [dict(letter(f"feed.jsonl:{i}"), payload=bytes(range(256)) * 4) for i in range(count)]
+    marker = hashlib.sha256(b"dead_letter/0").digest()[:16]
+    expected = io.BytesIO()
+    fastavro.writer(expected, schema, records, codec="deflate", metadata={"k": "v"}, sync_marker=marker)
+    written = avro_bytes(schema, [avro_datum(schema, record) for record in records], {"k": "v"}, "dead_letter/0")
+    assert written == expected.getvalue()
+    assert list(fastavro.reader(io.BytesIO(written))) == records
 
 
 def test_write_partitions_by_date_and_reads_back_with_two_readers(tmp_path):

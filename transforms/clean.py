@@ -9,7 +9,7 @@ from apache_beam.transforms import combiners
 
 from transforms.boilerplate import clean_text, repeated_line_candidates
 from transforms.normalize import content_hash
-from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, FILTERED, StageDoFn, filtered, packed
+from transforms.records import DEAD_LETTER, DEFAULT_PAYLOAD_BYTES, FILTERED, StageDoFn, WaitPacked, filtered
 
 DEFAULT_REPEATED_LINE_MIN_ARTICLES = 3
 
@@ -63,9 +63,8 @@ class CleanArticles(beam.PTransform):
             | "FeedAndLine" >> beam.Map(lambda line_count: line_count[0])
             | "GroupByFeed" >> beam.GroupByKey()
             | "AsFrozenSets" >> beam.MapTuple(lambda feed, keys: (feed, frozenset(keys))))
-        # The articles wait whole for the repeated lines: packed while they wait.
         return (articles
-                | "Pack" >> beam.Map(packed)
-                | "RemoveBoilerplate" >> beam.ParDo(CleanArticle(self.payload_limit, packed_input=True),
+                | "WaitForRepeatedLines" >> WaitPacked()
+                | "RemoveBoilerplate" >> beam.ParDo(CleanArticle(self.payload_limit, waited_input=True),
                                                     beam.pvalue.AsDict(repeated)).with_outputs(
                     DEAD_LETTER, FILTERED, main="articles"))

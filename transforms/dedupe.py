@@ -16,7 +16,7 @@ from apache_beam.utils.timestamp import Timestamp
 
 from transforms.near_duplicates import (Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link,
                                         item_key, shared_members)
-from transforms.records import DUPLICATES, packed, unpacked
+from transforms.records import DUPLICATES, WaitPacked, waited
 
 _END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 #: Articles an earlier incremental run wrote (its state's SeenArticles) sort before this run's: they
@@ -102,15 +102,15 @@ class _KeepEarliest(beam.DoFn):
 
 
 class _RouteCopies(beam.DoFn):
-    """(origin, packed articles) -> each article to the main output, or marked to DUPLICATES when a decision
+    """A WaitPacked group of articles -> each article to the main output, or marked to DUPLICATES when a decision
     names it."""
 
     def __init__(self):
         super().__init__()
         self.counters = {kind: Metrics.counter("dedupe", f"{kind}_duplicates") for kind in ("exact", "near")}
 
-    def process(self, keyed_articles, exact_copies, near_copies):
-        for article in map(unpacked, keyed_articles[1]):
+    def process(self, waited_articles, exact_copies, near_copies):
+        for article in waited(waited_articles):
             decision = copy_of(article, exact_copies, near_copies)
             if decision is None:
                 yield article
@@ -198,10 +198,8 @@ class DropDuplicates(beam.PTransform):
     A side input holds one entry per copy, a small share of a feed; on a cluster runner every worker
     holds it.
 
-    The packed articles wait grouped by origin (one each) rather than as a plain collection: the
-    DirectRunner hands a plain collection to its workers in whole chunks of up to 10 MB, round robin, and
-    in a 50,000-article run one worker sat idle for three minutes at the end of the NLP stage, which
-    follows in the same stage; a grouping is handed out key by key.
+    The articles wait as `WaitPacked` groups: the NLP stage follows in the same stage and needs them
+    spread evenly over the workers.
     """
 
     def __init__(self, hasher: MinHasher | None = None, seen=None):
@@ -222,8 +220,7 @@ class DropDuplicates(beam.PTransform):
                 | "NearCopyLinks" >> NearCopyLinks(self.hasher, seen)
                 | "NearCopies" >> beam.MapTuple(lambda article_id, link: (article_id, near_copy(link))))
         return (articles
-                | "PackByOrigin" >> beam.Map(lambda article: (article["origin"], packed(article)))
-                | "WaitForCopies" >> beam.GroupByKey()
+                | "WaitForCopies" >> WaitPacked()
                 | "RouteCopies" >> beam.ParDo(_RouteCopies(), AsDict(exact[_EXACT_COPIES]), AsDict(near))
                 .with_outputs(DUPLICATES, main="articles"))
 

@@ -71,9 +71,10 @@ def read_capped(stream: BinaryIO, limit: int, measure: bool = True) -> tuple[byt
     return head, size
 
 
-def iter_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes, int]]:
-    """(line number, line bytes up to `limit`, whole line size) for every non-blank line."""
-    number = 0
+def iter_lines(stream: BinaryIO, limit: int, first_number: int = 1) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, line bytes up to `limit`, whole line size) for every non-blank line; the stream's first
+    line is number `first_number`."""
+    number = first_number - 1
     while line := stream.readline(limit + 1):
         number += 1
         size = len(line)
@@ -118,6 +119,66 @@ def open_unbuffered(path: str) -> BinaryIO:
     return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
 
 
+class LineRange(NamedTuple):
+    """Whole lines of a file: bytes `start` up to `end` (None: the end of the file), the first of them line
+    number `first_line`. A file that is not cut into ranges is the one range (0, None, 1)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+
+#: Bytes of a JSON Lines file per range read apart (`line_ranges`).
+RANGE_BYTES = 1 << 20
+
+
+def line_starts(stream: BinaryIO, every_bytes: int) -> list[tuple[int, int]]:
+    """(offset, line number) of the start of the file and of the first line that starts at or after each
+    `every_bytes` past the one before, reading the stream through once; not the end of the file."""
+    starts, offset, lines, cut = [(0, 1)], 0, 0, every_bytes
+    while chunk := stream.read(_SKIP_CHUNK):
+        while cut - 1 < offset + len(chunk):
+            newline = chunk.find(b"\n", max(cut - 1 - offset, 0))
+            if newline < 0:  # the line goes on into the next chunk
+                break
+            start = offset + newline + 1
+            starts.append((start, lines + chunk.count(b"\n", 0, newline + 1) + 1))
+            cut = start + every_bytes
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+    if len(starts) > 1 and starts[-1][0] == offset:
+        starts.pop()
+    return starts
+
+
+def line_ranges(path: str, size: int, range_bytes: int = RANGE_BYTES) -> list[LineRange]:
+    """A file as ranges of about `range_bytes` of whole lines, which workers read apart: an uncompressed
+    JSON Lines file larger than that. Any other file, or one that cannot be read here, is one range (its
+    reader reports what is wrong with it)."""
+    if size <= range_bytes or input_format(path) != "jsonl" or is_gzip(path):
+        return [LineRange(path)]
+    try:
+        with open_unbuffered(path) as stream:
+            starts = line_starts(stream, range_bytes)
+    except OSError:
+        return [LineRange(path)]
+    ends = [start for start, _ in starts[1:]] + [None]
+    return [LineRange(path, start, end, first_line) for (start, first_line), end in zip(starts, ends)]
+
+
+class _Window:
+    """The bytes of a stream up to a limit, read by lines (all `iter_lines` needs)."""
+
+    def __init__(self, stream: BinaryIO, size: int):
+        self.stream, self.left = stream, size
+
+    def readline(self, size: int) -> bytes:
+        line = self.stream.readline(min(size, self.left)) if self.left > 0 else b""
+        self.left -= len(line)
+        return line
+
+
 class FileRecordReader:
     """Splits one article file into raw records, the same way for the pipeline and for `publish`.
 
@@ -130,7 +191,9 @@ class FileRecordReader:
         self.max_record_bytes, self.head_bytes, self.open_file = max_record_bytes, head_bytes, open_file
         self._sidecars: dict[str, dict[str, dict]] = {}
 
-    def records(self, path: str) -> Iterator[dict | Unreadable]:
+    def records(self, path: str, start: int = 0, end: int | None = None,
+                first_line: int = 1) -> Iterator[dict | Unreadable]:
+        """The records of a file, or of one range of a JSON Lines file (the fields of a LineRange)."""
         fmt = input_format(path)
         if fmt is None:
             with self.open_file(path) as raw:
@@ -142,7 +205,10 @@ class FileRecordReader:
             with self.open_file(path) as raw:
                 stream = gzip.GzipFile(fileobj=raw) if is_gzip(path) else raw
                 if fmt == "jsonl":
-                    for number, data, size in iter_lines(stream, self.max_record_bytes):
+                    if start or end is not None:
+                        stream.seek(start)
+                        stream = _Window(stream, end - start) if end is not None else stream
+                    for number, data, size in iter_lines(stream, self.max_record_bytes, first_line):
                         yield self._record(f"{path}:{number}", fmt, data, size, {})
                 else:
                     data, size = read_capped(stream, self.max_record_bytes + 1, measure=not is_gzip(path))
@@ -177,7 +243,7 @@ def article_files(path: str) -> list[str]:
 
 
 class ReadFileRecords(beam.DoFn):
-    """Splits a matched file into raw records; what cannot be read becomes a dead letter."""
+    """Splits a line range of a matched file into raw records; what cannot be read becomes a dead letter."""
 
     def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
                  payload_limit: int = DEFAULT_PAYLOAD_BYTES):
@@ -190,9 +256,10 @@ class ReadFileRecords(beam.DoFn):
     def setup(self):
         self.reader = FileRecordReader(self.max_record_bytes, self.payload_limit)
 
-    def process(self, path: str):
-        self.files.inc()
-        for record in self.reader.records(path):
+    def process(self, line_range: LineRange):
+        if not line_range.start:
+            self.files.inc()
+        for record in self.reader.records(*line_range):
             self.records.inc()
             if isinstance(record, Unreadable):
                 count_reason("read", DEAD_LETTER, record.kind)
@@ -204,22 +271,29 @@ class ReadFileRecords(beam.DoFn):
 
 
 class ReadArticleFiles(beam.PTransform):
-    """Input paths, folders or globs -> raw records (main output, tagged "articles") and dead letters."""
+    """Input paths, folders or globs -> raw records (main output, tagged "articles") and dead letters.
 
-    def __init__(self, inputs, max_record_bytes=DEFAULT_MAX_RECORD_BYTES, payload_limit=DEFAULT_PAYLOAD_BYTES):
+    A large JSON Lines file is read in ranges of whole lines (`line_ranges`) spread over the workers: read
+    whole, it was parsed by one worker while the other waited (4.5 s of a 10,000-article run)."""
+
+    def __init__(self, inputs, max_record_bytes=DEFAULT_MAX_RECORD_BYTES, payload_limit=DEFAULT_PAYLOAD_BYTES,
+                 range_bytes=RANGE_BYTES):
         super().__init__()
         self.patterns = sorted({expand_input(path) for path in inputs})
         self.max_record_bytes = max_record_bytes
         self.payload_limit = payload_limit
+        self.range_bytes = range_bytes
 
     def expand(self, pbegin):
         return (
             pbegin
             | "InputPatterns" >> beam.Create(self.patterns)
             | "MatchFiles" >> fileio.MatchAll()
-            | "FilePaths" >> beam.Map(lambda metadata: metadata.path)
-            | "DropSidecarsAndHidden" >> beam.Filter(lambda path: not is_ignored(path))
+            | "FilePaths" >> beam.Map(lambda metadata: (metadata.path, metadata.size_in_bytes))
+            | "DropSidecarsAndHidden" >> beam.Filter(lambda path_size: not is_ignored(path_size[0]))
             | "EachFileOnce" >> beam.Distinct()
+            | "LineRanges" >> beam.FlatMapTuple(line_ranges, self.range_bytes)
+            | "SpreadRanges" >> beam.Reshuffle()
             | "SplitRecords" >> beam.ParDo(ReadFileRecords(self.max_record_bytes, self.payload_limit))
             .with_outputs(DEAD_LETTER, main="articles"))
 

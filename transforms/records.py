@@ -6,7 +6,7 @@ conservation summary add up.
 """
 import json
 import zlib
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam.coders import FastPrimitivesCoder
@@ -87,21 +87,41 @@ def unpacked(data: bytes) -> dict:
     return _RECORD_CODER.decode(zlib.decompress(data))
 
 
+class WaitPacked(beam.PTransform):
+    """Whole records -> (origin, [the record packed]): how whole records wait at a batch stage boundary.
+
+    Packed, they take less of the DirectRunner's memory. Grouped by origin (one record each), they reach
+    the next stage's workers key by key: the DirectRunner hands a plain collection to its workers in whole
+    chunks of up to 10 MB, round robin. Without the grouping, one worker cleaned 6,835 of 10,000 articles
+    and the other 3,165, and in a 50,000-article run one worker sat idle for three minutes at the end of
+    the NLP stage. `waited` gives a group's records back."""
+
+    def expand(self, records):
+        return (records
+                | "PackByOrigin" >> beam.Map(lambda record: (record["origin"], packed(record)))
+                | "GroupByOrigin" >> beam.GroupByKey())
+
+
+def waited(group: tuple) -> Iterator[dict]:
+    """The records of a WaitPacked group."""
+    return map(unpacked, group[1])
+
+
 class StageDoFn(beam.DoFn):
     """A pipeline stage whose failures become dead letters instead of failing the bundle.
 
     Subclasses set `stage` and implement `transform(element, *side_inputs)`, returning the element's outputs
     (plain values for the main output, TaggedOutput for the others). The outputs are materialised
     before any is emitted, so an element that fails half-way never leaves partial output behind.
-    `packed_input`: the elements arrive `packed`.
+    `waited_input`: the elements arrive as `WaitPacked` groups.
     """
 
     stage = "stage"
 
-    def __init__(self, payload_limit: int = DEFAULT_PAYLOAD_BYTES, packed_input: bool = False):
+    def __init__(self, payload_limit: int = DEFAULT_PAYLOAD_BYTES, waited_input: bool = False):
         super().__init__()
         self.payload_limit = payload_limit
-        self.packed_input = packed_input
+        self.waited_input = waited_input
         self.processed = Metrics.counter(self.stage, "processed")
         self.progress_seconds = progress.configured_seconds()  # fixed when the pipeline is built
 
@@ -112,8 +132,10 @@ class StageDoFn(beam.DoFn):
         raise NotImplementedError
 
     def process(self, element, *side_inputs):
-        if self.packed_input:
-            element = unpacked(element)
+        for record in waited(element) if self.waited_input else (element,):
+            yield from self._outputs(record, side_inputs)
+
+    def _outputs(self, element, side_inputs) -> list:
         self.processed.inc()
         progress.count(self.stage, self.progress_seconds)
         try:
@@ -122,7 +144,7 @@ class StageDoFn(beam.DoFn):
             outputs = [self._dead(element, error.kind, str(error))]
         except Exception as error:  # noqa: BLE001 - any failure of one record must not stop the run
             outputs = [self._dead(element, type(error).__name__, f"{self.stage} failed: {error}")]
-        yield from outputs
+        return outputs
 
     def _dead(self, element, kind: str, message: str) -> TaggedOutput:
         count_reason(self.stage, DEAD_LETTER, kind)

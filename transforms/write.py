@@ -25,7 +25,7 @@ import struct
 import uuid
 import zlib
 from collections import defaultdict
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import apache_beam as beam
 import fastavro
@@ -61,12 +61,33 @@ def part_folder(kind: str, partition: str | None) -> str:
     return f"{kind}/{partition}" if partition else kind
 
 
-def avro_bytes(schema: dict, records: Iterable[dict], metadata: dict[str, str], sync_key: str) -> bytes:
-    """An Avro file's bytes. `sync_key` fixes the sync marker, which fastavro would otherwise draw at
-    random, so that equal records give equal bytes."""
+class _EncodedBlock(NamedTuple):
+    """Records already encoded, as fastavro's `Writer.write_block` reads a block (`fastavro.read.Block`)."""
+
+    bytes_: io.BytesIO
+    num_records: int
+
+
+def avro_bytes(schema: dict, datums: Iterable[bytes], metadata: dict[str, str], sync_key: str) -> bytes:
+    """An Avro file's bytes from its records encoded as datums (`avro_datum`). The datums go into the
+    file's blocks as they are: decoding each record to have fastavro encode it again took three quarters
+    of the time of writing a 10,000-article run's files. A block closes once it holds fastavro's sync
+    interval, as fastavro's own writer closes it, so the bytes are those `fastavro.writer` gives for the
+    same records. `sync_key` fixes the sync marker, which fastavro would otherwise draw at random, so
+    that equal records give equal bytes."""
     buffer = io.BytesIO()
     sync_marker = hashlib.sha256(sync_key.encode("utf-8")).digest()[:16]
-    fastavro.writer(buffer, schema, records, codec="deflate", metadata=metadata, sync_marker=sync_marker)
+    writer = fastavro.write.Writer(buffer, schema, codec="deflate", metadata=metadata, sync_marker=sync_marker)
+    block, block_bytes = [], 0
+    for datum in datums:
+        block.append(datum)
+        block_bytes += len(datum)
+        if block_bytes >= writer.sync_interval:
+            writer.write_block(_EncodedBlock(io.BytesIO(b"".join(block)), len(block)))
+            block, block_bytes = [], 0
+    if block:
+        writer.write_block(_EncodedBlock(io.BytesIO(b"".join(block)), len(block)))
+    writer.flush()
     return buffer.getvalue()
 
 
@@ -75,10 +96,6 @@ def avro_datum(schema: dict, record: dict) -> bytes:
     buffer = io.BytesIO()
     fastavro.schemaless_writer(buffer, schema, record)
     return buffer.getvalue()
-
-
-def from_avro_datum(schema: dict, datum: bytes) -> dict:
-    return fastavro.schemaless_reader(io.BytesIO(datum), schema)
 
 
 _FRAME = struct.Struct("<II")  # bytes of the sort key, bytes of the datum
@@ -162,7 +179,6 @@ class _WritePartition(beam.DoFn):
 
     def setup(self):
         self.schema = schemas.load_schema(self.record)
-        self.parsed_schema = fastavro.parse_schema(self.schema)
         self.metadata = {"conflict.record": self.record,
                          "conflict.schema.version": str(schemas.schema_version(self.record))}
 
@@ -170,14 +186,14 @@ class _WritePartition(beam.DoFn):
         (partition, shard), datums = keyed_datums
         yield self.write(partition, shard, sorted(datums, key=sort_key))
 
-    def records(self, sorted_datums: Iterable[tuple]) -> Iterator[dict]:
+    def datums(self, sorted_datums: Iterable[tuple]) -> Iterator[bytes]:
         for _, datum in sorted_datums:
             self.written.inc()
-            yield from_avro_datum(self.parsed_schema, datum)
+            yield datum
 
     def write(self, partition: str | None, shard: int, sorted_datums: Iterable[tuple]) -> str:
         folder = part_folder(self.kind, partition)
-        data = avro_bytes(self.schema, self.records(sorted_datums), self.metadata, sync_key=f"{folder}/{shard}")
+        data = avro_bytes(self.schema, self.datums(sorted_datums), self.metadata, sync_key=f"{folder}/{shard}")
         if self.live:
             name = f"part-{shard:05d}-{hashlib.sha256(data).hexdigest()[:16]}.avro"
         else:
