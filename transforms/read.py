@@ -156,7 +156,7 @@ def line_ranges(path: str, size: int, range_bytes: int = RANGE_BYTES) -> list[Li
     """A file as ranges of about `range_bytes` of whole lines, which workers read apart: an uncompressed
     JSON Lines file larger than that. Any other file, or one that cannot be read here, is one range (its
     reader reports what is wrong with it)."""
-    if size <= range_bytes or input_format(path) != "jsonl" or is_gzip(path):
+    if (size or 0) <= range_bytes or input_format(path) != "jsonl" or is_gzip(path):  # size None: unknown
         return [LineRange(path)]
     try:
         with open_unbuffered(path) as stream:
