@@ -68,17 +68,25 @@ MUST_NOT = {
 
 # ACLED actor names -> the groups of /work/shared/eval/README.md (first matching pattern wins). Turkish
 # operations are coded as one actor for the Turkish army and the rebels it backs: either reading counts.
+# Named before the broad rebel words that would catch them: Liwa al-Quds ('LaQ: Quds Brigade') is a
+# pro-government Palestinian militia, Harakat Hezbollah al-Nujaba an Iraqi Shiite militia of the PMF (not
+# Lebanon's Hezbollah), the IRGC ('... Revolutionary Guard Corps') Iran's, and Liwa al-Aqsa (a Jund al-Aqsa
+# splinter that sided with IS) and the Hurras al-Din-led 'Wa Harredh al-Mu'mineen' room are neither rebels
+# nor HTS.
 ACLED_GROUPS = (
     (r"Military Forces of Turkey", {"TURKEY"}),
     (r"Operation (Olive Branch|Euphrates Shield|Peace Spring)", {"TURKEY", "REBELS"}),
-    (r"Military Forces of Syria|Pro-Government|National Defence Forces|Tiger|Qalamoon Shield", {"SYRIAN_GOVERNMENT"}),
-    (r"Popular Mobilization", {"PMF"}),
+    (r"Military Forces of Syria|Pro-Government|National Defence Forces|Tiger|Qalamoon Shield|Quds Brigade",
+     {"SYRIAN_GOVERNMENT"}),
+    (r"Popular Mobilization|Nujaba", {"PMF"}),
     (r"Military Forces of Iraq", {"IRAQI_GOVERNMENT"}),
+    (r"Military Forces of Iran", {"IRAN"}),
     (r"Hezbollah", {"HEZBOLLAH"}),
     (r"Military Forces of Russia|Wagner", {"RUSSIA"}),
     (r"Islamic State|Khalid ibn al Walid", {"ISLAMIC_STATE"}),
     (r"QSD|Syrian Democratic Forces|YPG|YPJ|Peoples Protection|Military Council|Asayish", {"SDF"}),
     (r"HTS|Hayat Tahrir|Nusra|Fateh al Sham", {"NUSRA_HTS"}),
+    (r"Liwa al Aqsa|Moa'mineen", {"OTHER"}),
     (r"Opposition|Rebel|Ahrar|Free Syrian|National Liberation Front|Syrian National Army|Zinki|Levant Front|"
      r"Jaysh|Jaish|Army of|Corps|Liwa|Suquor|Lions|Commandos|Islamist|Liberation Front|Sharqiyah|Faylaq|"
      r"Operation Room|Brigade", {"REBELS"}),

@@ -148,6 +148,7 @@ def test_short_and_variant_names_of_syrian_factions(text, group):
 @pytest.mark.parametrize("text, group", [("Jaish al-Fatah", "NUSRA_HTS"), ("Army of Conquest", "NUSRA_HTS"),
                                          ("Jaysh al-Fateh fighters", "NUSRA_HTS"),
                                          ("former al-Qaeda affiliate", "NUSRA_HTS"),
-                                         ("Turkish-led forces", "TURKEY")])
+                                         ("Turkish-led forces", "TURKEY"),
+                                         ("Syrian Arab Coalition", "SDF")])
 def test_coalitions_and_descriptions_named_for_their_leading_group(text, group):
     assert resolve_actor(text, ("SY",)) == group

@@ -1,6 +1,6 @@
-"""The evaluation's rule for an unlocated extracted place and ACLED's location (names written for
-these tests, spelt as news and ACLED spell them)."""
-from bench.eval_events import acled_names_agree
+"""The evaluation's rule for an unlocated extracted place and ACLED's location, and its mapping of
+ACLED's actor names onto the groups (names written for these tests, spelt as news and ACLED spell them)."""
+from bench.eval_events import acled_groups, acled_names_agree
 
 
 def test_a_name_that_begins_the_other_once_qualifiers_and_generic_words_are_set_aside():
@@ -43,3 +43,12 @@ def test_words_agree_as_the_gazetteer_matches_them():
     assert acled_names_agree("Baqrus Tahtani", "Lower Baqras")
     assert acled_names_agree("Umm Turaykiyah", "Um Treikiet Elqablieh")  # an Arabic 'southern' on one side only
     assert not acled_names_agree("Sawda", "Sweida")
+
+
+def test_militias_named_with_broad_rebel_words_map_to_their_own_side():
+    assert acled_groups("LaQ: Quds Brigade") == {"SYRIAN_GOVERNMENT"}
+    assert acled_groups("Harakat Hezbollah Al Nujaba") == {"PMF"}
+    assert acled_groups("Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps") == {"IRAN"}
+    assert acled_groups("Liwa al Aqsa") == {"OTHER"}
+    assert acled_groups("Hamza Brigade") == {"REBELS"}
+    assert acled_groups("Hezbollah") == {"HEZBOLLAH"}

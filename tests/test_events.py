@@ -1447,3 +1447,141 @@ def test_a_generic_noun_after_allied_names_allies_not_the_subject(nlp):
     assert summary(events(nlp, "IS shelled Aleppo. Militants from the Nusra Front (the Syrian branch of al-Qaeda) and "
                                "its allied terrorists mounted an attack to recapture the Ramouseh district on "
                                "Thursday.")) >= {("CAPTURE", "Ramouseh", "NUSRA_HTS", "hypothetical")}
+
+
+def test_wrested_back_control_is_a_capture(nlp):
+    mention = only(events(nlp, "Last year government troops wrested back control of the town of Qusayr from the rebels."))
+    assert (mention["event_type"], mention["place"]["name"], mention["gaining_actor"]) == (
+        "CAPTURE", "Qusayr", "SYRIAN_GOVERNMENT")
+
+
+def test_a_nominal_trigger_before_a_modal_is_hypothetical(nlp):
+    mention = only(events(nlp, "The fall of Raqqa to the SDF would be a heavy blow to the Islamic State."))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["certainty"]) == ("Raqqa", "SDF", "hypothetical")
+
+
+def test_titles_regions_and_kinds_of_things_are_no_places(nlp):
+    assert events(nlp, "The blast hit a part of Aleppo controlled by the regime of President Bashar al-Assad "
+                       "which has fought rebels for years.") == []
+    assert events(nlp, "The Islamic State seized large parts of Syria and Iraq, alarming the Middle East.") == []
+    assert events(nlp, "Kurdish Fighters Capture Daesh Syria Headquarters in Manbij") == []
+
+
+def test_routes_between_two_places_and_rivers_are_no_places(nlp):
+    assert events(nlp, "The regime tightened its control over the Homs-Hama highway.") == []
+    assert events(nlp, "IS recaptured the southern Euphrates river bank on Sunday.") == []
+
+
+def test_captives_and_a_civil_bodys_side_are_no_actors(nlp):
+    mentions = events(nlp, "IS militants killed dozens of captive soldiers near Raqqa. The opposition-linked group Syrian "
+                           "Observatory for Human Rights reported the killings in Raqqa. The London-based Syrian opposition "
+                           "organization said most of the soldiers were shot. The Takfiri militants also published "
+                           "pictures of captured soldiers after the battle for the base.")
+    assert not [m for m in mentions if m["gaining_actor"] in ("SYRIAN_GOVERNMENT", "REBELS")], summary(mentions)
+
+
+def test_a_demonym_sharing_the_next_actors_noun_leads_a_coalition(nlp):
+    mention = only(events(nlp, "Iraqi and Kurdish forces recaptured the city of Mosul from IS on Monday."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("IRAQI_GOVERNMENT", ["PESHMERGA"])
+    mention = only(events(nlp, "The strikes coincided with the launch of a major operation by Iraqi and Kurdish forces "
+                               "backed by the U.S.-led coalition to retake the city of Mosul from IS."))
+    assert (mention["gaining_actor"], mention["certainty"]) == ("IRAQI_GOVERNMENT", "hypothetical")
+    assert "PESHMERGA" in mention["allies"]
+
+
+def test_villages_taken_from_an_actors_control_and_listed_after_a_dash(nlp):
+    mentions = events(nlp, "The monitor said on Saturday that rebels had captured three villages south of Aleppo from "
+                           "government control - Zeitan, Khalsa and Barna - causing heavy losses.")
+    assert {(m["event_type"], m["place"]["name"], m["gaining_actor"]) for m in mentions} == {
+        ("CAPTURE", "Zeitan", "REBELS"), ("CAPTURE", "Khalsa", "REBELS"), ("CAPTURE", "Barna", "REBELS")}
+
+
+def test_a_count_of_the_places_listed_names_none_of_them(nlp):
+    mentions = events(nlp, "Regime forces clashed with rebels in the villages of Zeitan, Khalsa and Barna. "
+                           "The rebels took control of two of these villages.")
+    assert not [m for m in mentions if m["event_type"] == "CAPTURE"], summary(mentions)
+
+
+def test_parts_of_a_road_are_not_the_place_fought_around(nlp):
+    mentions = events(nlp, "Near Aleppo government forces sought to tighten their siege of rebel-held districts of the "
+                           "city. Clashes erupted around Handarat north of the city after government forces seized parts "
+                           "of the last remaining supply route.")
+    assert not [m for m in mentions if m["event_type"] == "CAPTURE"], summary(mentions)
+
+
+def test_weapons_before_to_attack_make_a_strike(nlp):
+    assert events(nlp, "Regime jets use banned cluster bombs to attack Idlib.") == []
+
+
+def test_early_in_a_year_and_since_in_a_later_clause(nlp):
+    mention = only(events(nlp, "IS tightened the siege of the city of Deir ez-Zor in early 2015."))
+    assert (mention["event_date"], mention["date_precision"]) == (dt.date(2015, 1, 1), "year")
+    mention = only(events(nlp, "Government forces broke the siege of the city of Deir ez-Zor that IS had imposed since 2015."))
+    assert (mention["event_type"], mention["event_date"], mention["date_precision"]) == (
+        "SIEGE_BROKEN", dt.date(2017, 10, 5), "day")
+
+
+def test_the_holder_of_a_stronghold_is_no_context_actor_of_a_campaign(nlp):
+    mentions = events(nlp, "Tabqa is the last stronghold of IS near the dam. Taking the city is part of the campaign to "
+                           "free Raqqa, with the offensive against Tabqa having begun on March 21.")
+    assert not [m for m in mentions if m["gaining_actor"] == "ISLAMIC_STATE"], summary(mentions)
+
+
+def test_what_is_prepared_for_is_an_aim_and_a_breached_siege_is_broken(nlp):
+    mention = only(events(nlp, "The SDF began the campaign to clear the countryside in preparation for the liberation "
+                               "of Raqqa from IS."))
+    assert (mention["place"]["name"], mention["certainty"]) == ("Raqqa", "hypothetical")
+    mention = only(events(nlp, "Government forces breached the siege of Deir ez-Zor on Tuesday."))
+    assert (mention["event_type"], mention["gaining_actor"]) == ("SIEGE_BROKEN", "SYRIAN_GOVERNMENT")
+
+
+def test_a_person_after_a_verb_of_speech_an_operations_noun_and_an_ally_are_no_places_or_subjects(nlp):
+    mentions = events(nlp, "Rebels announced the battle to break the siege of Aleppo. \"The breaking of the siege is "
+                           "certain\" said Omar al-Homsi of the rebel group.")
+    assert {m["place"]["name"] for m in mentions} == {"Aleppo"}
+    assert events(nlp, "Turkey began its operation inside Syria dubbed Operation Euphrates Shield on 24 August.") == []
+    mention = only(events(nlp, "Government forces backed by ally Russia have waged a ground assault since late "
+                               "September to recapture eastern Aleppo."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+def test_an_acronym_written_as_a_word_is_the_actor_not_a_place(nlp):
+    assert events(nlp, "Turkish troops attacked Isis in the north on Sunday.") == []
+
+
+def test_fighting_in_a_later_clause_does_not_make_a_hold_a_capture(nlp):
+    assert events(nlp, "Around 200000 people lived in eastern parts of Aleppo held by the rebels and the only route "
+                       "out of those areas has been cut following fierce fighting that erupted on Thursday.") == []
+
+
+def test_two_countries_joined_by_a_hyphen_are_no_place(nlp):
+    assert events(nlp, "Hezbollah and the Syrian army began a joint offensive on the Lebanon-Syria border last year.") == []
+
+
+def test_the_month_may_is_no_modal_and_efforts_on_capturing_are_an_aim(nlp):
+    mention = only(events(nlp, "The SDF launched the offensive in late May and encircled the town of Hasakah."))
+    assert (mention["event_type"], mention["certainty"]) == ("SIEGE", "reported")
+    mention = only(events(nlp, "The opposition was focusing its efforts on capturing Tal Jamu near the border."))
+    assert mention["certainty"] == "hypothetical"
+
+
+def test_a_generic_noun_opening_the_sentence_or_before_a_campaign_noun_names_its_actor(nlp):
+    mention = only(events(nlp, "Army units carried out special operations against gatherings of IS terrorists west of "
+                               "Deir Ezzor, establishing control over the hills of Hilal al-Dusham."))
+    assert (mention["event_type"], mention["gaining_actor"]) == ("CAPTURE", "SYRIAN_GOVERNMENT")
+    mention = only(events(nlp, "Four more IS militants were killed in an army operation against their gathering in the "
+                               "vicinity of Deir Ezzor."))
+    assert (mention["event_type"], mention["gaining_actor"]) == ("OFFENSIVE", "SYRIAN_GOVERNMENT")
+
+
+def test_an_ally_named_as_such_and_a_sides_enclaves_name_no_acting_side(nlp):
+    mentions = events(nlp, "North of the capital the army backed by its Lebanese ally Hezbollah shelled Flita as it "
+                           "prepared an offensive against the remaining rebel enclaves in the Qalamoun mountains. The "
+                           "shelling comes a day after the fall of Yabrud a key opposition bastion in the area.")
+    assert not [m for m in mentions if m["gaining_actor"] in ("HEZBOLLAH", "REBELS")], summary(mentions)
+
+
+def test_a_name_given_to_an_operation_is_no_place(nlp):
+    mention = only(events(nlp, "In November the SDF launched an operation called the Rage of Euphrates to seize control "
+                               "over Raqqa."))
+    assert (mention["event_type"], mention["place"]["name"], mention["certainty"]) == ("CAPTURE", "Raqqa", "hypothetical")

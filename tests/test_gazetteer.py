@@ -271,6 +271,15 @@ def test_skeleton_matches_tolerate_a_vowel_slot_but_not_a_different_name():
     assert not place_names_agree("Binnish", "Bāniyās")  # vowels unlike in quality as well as place
 
 
+def test_a_short_name_may_write_one_vowel_more_but_not_one_glide_more():
+    from transforms.gazetteer import place_names_agree
+    assert place_names_agree("Umm Tuwaynah", "Um Twaynah")
+    assert place_names_agree("Hayyel", "Hail")
+    assert not place_names_agree("Darayya", "Daraa")  # a glide more: another town
+    assert not place_names_agree("Diriyah", "Darya")  # a vowel more, but spellings not alike enough
+    assert not place_names_agree("Sawda", "Sweida")
+
+
 def test_a_village_resolves_across_vowel_spellings(tmp_path, cache):
     rows = [(2001, "Tall Maḩsar", "", 35.2, 37.0, "P", "PPL", "SY", "10", 600),
             (2002, "Ţayyibat al Fāl", "", 35.9, 39.9, "P", "PPL", "SY", "07", 700),

@@ -6,7 +6,7 @@ from spacy.tokens import Span
 from spacy.training import Example
 from spacy.util import load_config
 
-from transforms.nlp import CONFIG_PATH, PlaceCues, build_nlp, entities_of, get_nlp
+from transforms.nlp import CONFIG_PATH, EntityLabels, PlaceCues, build_nlp, entities_of, get_nlp
 
 NO_MODEL = "no_such_spacy_pipeline"
 LABELS = {"ACTOR", "PLACE", "DATE", "PER", "ORG", "MISC"}
@@ -236,3 +236,11 @@ def test_countries_the_other_actors_point_to_equally_decide_no_shared_alias(rule
         ("Pro-government forces", None), ("Islamic State", "ISLAMIC_STATE")]
     assert ents(rules_nlp("Rebels fought the Islamic State."), "ACTOR") == [
         ("Rebels", "REBELS"), ("Islamic State", "ISLAMIC_STATE")]
+
+
+def test_a_name_the_model_ran_across_and_is_two_names():
+    doc = spacy.blank("en")("Rebels hold Qabun and Tishreen ; IS took Hafez and Muhassen")
+    doc.ents = [Span(doc, 2, 5, "LOC"), Span(doc, 8, 10, "ORG"), Span(doc, 10, 11, "PER")]
+    labelled = EntityLabels({"LOC": "PLACE", "ORG": "ORG", "PER": "PER"})(doc)
+    assert [(ent.text, ent.label_) for ent in labelled.ents] == [
+        ("Qabun", "PLACE"), ("Tishreen", "PLACE"), ("Hafez", "ORG"), ("Muhassen", "PER")]

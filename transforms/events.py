@@ -33,7 +33,7 @@ from transforms.actors import load_actor_dictionary
 from transforms.dates import dateline_date
 from transforms.event_dates import (DAY, MONTH, PRECISIONS, UNKNOWN, WEEK, at_precision, duration_start, resolve_date,
                                    time_after, time_before)
-from transforms.gazetteer import ARABIC_ARTICLES
+from transforms.gazetteer import ARABIC_ARTICLES, GENERIC_WORDS
 from transforms.nlp import resolve_place, title_like
 
 RULES_PATH = Path(__file__).resolve().parent / "resources" / "event_rules.yaml"
@@ -56,6 +56,8 @@ RELATIVE_PRONOUNS = ("whom", "who", "that")
 # 'managed to', 'enabled them to', 'managed after clashes to', 'managed on Saturday to'
 FACTIVE_LINKS = ("to", "them", "it", "him", "after", "on", "in", "during")
 AFFILIATE_NOUNS = ("affiliate", "offshoot", "branch", "franchise", "wing")
+CAMPAIGN_AIM_WINDOW = 14  # words from a campaign's noun to its aim ('an operation by X backed by Y to retake')
+NOMINAL_LINKS = frozenset({"to", "by"})  # 'the fall of X to IS', 'the siege of X by IS': a noun's actor after its object
 SUBORDINATORS = ("after", "before", "until", "since", "once")  # prepositions that also open a clause
 CLAUSE_AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "been"})
 RELATIVE_HEAD_WINDOW = 6  # words before a relative clause's place where the place it is near may stand
@@ -156,6 +158,9 @@ class Rules:
     region_words: frozenset
     organisation_words: frozenset
     media_names: frozenset
+    kind_words: frozenset
+    water_nouns: frozenset
+    naming_words: frozenset
     person_titles: frozenset
     speech_verbs: frozenset
     affiliation_words: frozenset
@@ -167,6 +172,8 @@ class Rules:
     province_nouns: frozenset
     opposing_cues: Phrases
     captive_nouns: frozenset
+    captive_participles: frozenset
+    civil_bodies: frozenset
     subject_pronouns: frozenset
     hypothetical: Phrases
     modals: frozenset
@@ -241,6 +248,11 @@ def rules_from_data(data: dict) -> Rules:
         region_words=frozenset(roles["region_words"]),
         organisation_words=frozenset(roles["organisation_words"]),
         media_names=frozenset(name.lower() for name in roles["media_names"]),
+        kind_words=frozenset().union(GENERIC_WORDS, *(roles[key] for key in (
+            "kind_nouns", "region_words", "compass_words", "anaphor_nouns", "plural_place_nouns", "route_nouns",
+            "settlement_nouns", "person_titles", "organisation_words", "province_nouns", "operation_nouns"))),
+        water_nouns=frozenset(roles["water_nouns"]),
+        naming_words=frozenset(roles["naming_words"]),
         person_titles=frozenset(roles["person_titles"]),
         speech_verbs=frozenset(roles["speech_verbs"]),
         affiliation_words=frozenset(roles["affiliation_words"]),
@@ -252,6 +264,8 @@ def rules_from_data(data: dict) -> Rules:
         province_nouns=frozenset(roles["province_nouns"]),
         opposing_cues=Phrases.of(roles["opposing_cues"]),
         captive_nouns=frozenset(roles["captive_nouns"]),
+        captive_participles=frozenset(roles["captive_participles"]),
+        civil_bodies=frozenset(roles["civil_bodies"]),
         subject_pronouns=frozenset(roles["subject_pronouns"]),
         hypothetical=Phrases.of(certainty["hypothetical"] + [[modal] for modal in certainty["modals"]]),
         modals=frozenset(certainty["modals"]),
@@ -381,6 +395,11 @@ class ArticleReader:
         self.non_state = frozenset(group_id for group_id, group in self.dictionary.groups.items() if not group.state)
         self.words = [token.lower_ for token in doc]
         self.ents = doc.ents  # a tuple spaCy builds anew on every read of doc.ents
+        for ent in self.ents:  # a month or day named in a date keeps its case: 'in late May' holds no modal 'may'
+            if ent.label_ == DATE:
+                for token in ent:
+                    if token.is_title and token.lower_ in rules.calendar_words:
+                        self.words[token.i] = token.text
         self.ents_at = {}
         for ent in self.ents:
             for index in range(ent.start, ent.end):
@@ -390,8 +409,9 @@ class ArticleReader:
         text = doc.text  # built anew from the tokens on every read
         self.dateline = dateline_date(text)
         self.sentences = list(sentence_units(doc, rules.sentence_openers, text))
-        actor_counts = Counter(ent.kb_id_ for ent in self.ents if ent.label_ == ACTOR and ent.kb_id_
-                               and not self.support_only(ent))
+        # ('Iraqi and Kurdish forces' counts for its leader, the Iraqi forces)
+        actor_counts = Counter(found[1].group for ent in self.ents if ent.label_ == ACTOR and ent.kb_id_
+                               and not self.support_only(ent) for found in (self.actor_at(ent.start),) if found)
         self.main_actor = actor_counts.most_common(1)[0][0] if actor_counts else None
         places = [ent for ent in self.ents if self.event_place(ent) and ent.kb_id_ and not self.is_near(ent.start)
                   and not self.regional(ent.start, ent.end)]
@@ -440,6 +460,19 @@ class ArticleReader:
         return name.end + 1 < len(self.doc) and self.doc[name.end].text in ("-", "–") \
             and self.doc[name.end + 1].lower_ in self.rules.affiliation_words
 
+    def holder_of_place(self, ent: Span) -> bool:
+        """'the last stronghold of Daesh', 'the city of the regime': an actor after a place noun and 'of'
+        holds the place; it is named as what is there, not as who acts."""
+        index = ent.start - 1
+        while index > 0 and self.doc[index].lower_ in self.rules.object_determiners:
+            index -= 1
+        return index >= 1 and self.doc[index].lower_ == "of" and self.doc[index - 1].lower_ in self.rules.anaphor_nouns
+
+    def describes_civil_body(self, ent: Span) -> bool:
+        """'the Syrian opposition organization', 'a rebel news agency': an actor's name before the noun of
+        a body that does not fight names whose side the body is on, no fighting actor."""
+        return ent.end < len(self.doc) and self.doc[ent.end].lower_ in self.rules.civil_bodies
+
     def describes_actor(self, name: Span) -> bool:
         """'Sunni militants', 'Aleppo rebels': a name before an actor noun describes the actor; so does
         one before an adjective and an organisation's noun ('the Al-Nusra terrorist group')."""
@@ -487,17 +520,52 @@ class ArticleReader:
 
     def names_other_thing(self, name: Span) -> bool:
         """A name the model may take for a place that names something else: a website or a news outlet
-        ('wrote on Facebook'), a person, or where a group sits or whom it is tied to ('the Britain-based
-        monitor', 'al-Qaeda-affiliated Nusra')."""
-        return name.text.lower() in self.rules.media_names or self.names_person(name) or self.describes_base(name)
+        ('wrote on Facebook'), a person, where a group sits or whom it is tied to ('the Britain-based
+        monitor', 'al-Qaeda-affiliated Nusra'), a kind of thing ('Oil Field'), a route ('the
+        Beirut-Damascus highway') or a name given to something ('an operation called the Rage of Euphrates')."""
+        return name.text.lower() in self.rules.media_names or self.names_person(name) or self.describes_base(name) \
+            or self.names_kind(name) or self.names_route(name) or self.given_name(name)
+
+    def given_name(self, name: Span) -> bool:
+        """'an operation called the Rage of Euphrates': a name given to something after a naming word."""
+        index = name.start - 1
+        if index > 0 and self.doc[index].lower_ == "the":
+            index -= 1
+        return index >= 0 and self.doc[index].lower_ in self.rules.naming_words
+
+    def names_kind(self, name: Span) -> bool:
+        """'Recapture Oil Field', 'the regime of President Assad', 'the Middle East', 'Daesh Syria
+        Headquarters': a name made only of generic words, after a country's name at most, is a kind of
+        place or thing written with capitals, or a title; it names no place."""
+        words = [token.lower_ for token in name if token.text not in ("-", "–")]
+        kind = self.rules.kind_words
+        if all(word in kind for word in words):
+            return True
+        return len(words) > 1 and all(word in kind for word in words[1:]) \
+            and getattr(resolve_place(name[0].text), "feature", None) == COUNTRY_FEATURE
+
+    def names_route(self, name: Span) -> bool:
+        """'the Beirut-Damascus highway', 'the Salamiyah-Ithriya axis': two names joined by a hyphen before a
+        route's noun name the route between two places ('the Abu al-Shamat road' is one name); two countries
+        joined so ('the Lebanon-Syria border') name what lies between them; a name before 'river' is a river's."""
+        after = self.doc[name.end].lower_ if name.end < len(self.doc) else ""
+        if after in self.rules.water_nouns:
+            return True
+        parts = name.text.replace("–", "-").split("-")
+        if len(parts) != 2 or not all(part[:1].isupper() for part in parts):
+            return False
+        return after in self.rules.route_nouns and parts[0].split()[-1].lower() not in ARABIC_ARTICLES \
+            or all(getattr(resolve_place(part), "feature", None) == COUNTRY_FEATURE for part in parts)
 
     def names_person(self, name: Span) -> bool:
         """'the faction of Khalid bin al-Walid': the names around 'bin' (son of) are a person's; so is a
         name right after a person's title ('civil defence official Leys al-Faris', 'activist Abu Omar')
-        or, when the model took it for a person's, right before a verb of speech ('Carter stated'; 'rebel-held
-        Aleppo said' is no person)."""
+        or, when the model took it for a person's, right before or after a verb of speech ('Carter stated',
+        'said Yasser'; 'rebel-held Aleppo said' is no person)."""
         after = self.doc[name.end].lower_ if name.end < len(self.doc) else ""
-        return after in ("bin", "ibn") or name.label_ == "PER" and after in self.rules.speech_verbs \
+        before = self.doc[name.start - 1].lower_ if name.start > 0 else ""
+        return after in ("bin", "ibn") or name.label_ == "PER" and (
+            after in self.rules.speech_verbs or before in self.rules.speech_verbs) \
             or name.start > 0 and self.doc[name.start - 1].lower_ in ("bin", "ibn", *self.rules.person_titles)
 
     def names_day(self, name: Span) -> bool:
@@ -530,12 +598,13 @@ class ArticleReader:
             len(before) >= 3 and before[-3] in ("the", "in"))
 
     def names_actor(self, text: str) -> bool:
-        """'Syrian', 'US', 'Kurdish', 'US-Russian': a demonym, a people or an actor's name (or a
-        compound of them) that a model may have taken for a place."""
+        """'Syrian', 'US', 'Kurdish', 'US-Russian', 'Isis': a demonym, a people or an actor's name (or a
+        compound of them, or an acronym written as a word) that a model may have taken for a place."""
         if "-" in text.strip("-"):
             return all(self.names_actor(part) for part in text.split("-") if part)
         return text.lower() in self.demonyms or text.lower() in self.rules.peoples \
-            or self.dictionary.resolve(text) is not None
+            or self.dictionary.resolve(text) is not None \
+            or text.isalpha() and len(text) <= 5 and self.dictionary.resolve(text.upper()) is not None  # 'Isis'
 
     def support_only(self, ent: Span) -> bool:
         """'Russian warplanes', 'the Syrian air force', the US-led coalition: air power, which backs
@@ -545,10 +614,19 @@ class ArticleReader:
             or any(words[-len(noun):] == noun for noun in self.rules.support_only)
 
     def actor_at(self, index: int) -> tuple[Span, ActorRef] | None:
-        """The actor whose mention covers token `index`: an ACTOR, or a country as its state forces."""
+        """The actor whose mention covers token `index`: an ACTOR, a country as its state forces, or a
+        demonym that shares the noun of the actor after it ('Iraqi and Kurdish forces': Iraqi forces)."""
         ent = self.ents_at.get(index)
         if ent is None:
-            return None
+            return self.shared_noun_actor(index) if self.words[index] in self.demonyms else None
+        if ent.label_ != ACTOR and self.words[index] in self.demonyms:
+            shared = self.shared_noun_actor(index)
+            if shared is not None:
+                return shared
+        elif ent.label_ == ACTOR and ent.start >= 2:
+            shared = self.shared_noun_actor(ent.start - 2)  # 'Kurdish forces' of 'Iraqi and Kurdish forces'
+            if shared is not None:
+                return shared
         if ent.label_ == ACTOR and ent.kb_id_:
             return ent, ActorRef(ent.kb_id_, tuple(ent._.allies))
         if ent.label_ == PLACE and ent._.place is not None and ent._.place.feature == COUNTRY_FEATURE:
@@ -556,6 +634,24 @@ class ArticleReader:
             if group and not self._place_after_preposition(ent) and not self.in_dateline(ent):
                 return ent, ActorRef(group)
         return None
+
+    def shared_noun_actor(self, index: int) -> tuple[Span, ActorRef] | None:
+        """'Iraqi and Kurdish forces': a demonym before a conjunction and an actor whose name ends in a
+        member noun names a coalition led by the actor of that demonym and noun (Iraqi forces), the
+        actor after the conjunction its ally; the mention spans both."""
+        doc = self.doc
+        if index < 0 or index + 2 >= len(doc) or doc[index].lower_ not in self.demonyms \
+                or doc[index + 1].lower_ not in self.rules.conjunctions:
+            return None
+        after = self.ents_at.get(index + 2)
+        if after is None or after.label_ != ACTOR or after.start != index + 2 \
+                or after[-1].lower_ not in self.rules.member_nouns:
+            return None
+        leader = self.dictionary.resolve(f"{doc[index].text} {after[-1].text}", tuple(doc._.countries))
+        if leader is None or not leader.group:
+            return None
+        allies = (after.kb_id_, *after._.allies) if after.kb_id_ and after.kb_id_ != leader.group else ()
+        return doc[index:after.end], ActorRef(leader.group, tuple(dict.fromkeys(allies)))
 
     def _place_after_preposition(self, ent: Span) -> bool:
         """'in Iraq', 'across Syria and Iraq': a country named as a place, alone or in a list of
@@ -725,7 +821,8 @@ class ArticleReader:
         for ent in reversed(self.ents):
             if ent.end > token_index or ent.label_ != ACTOR or not ent.kb_id_ or ent.kb_id_ in exclude:
                 continue
-            if (kind == LAST or (ent.kb_id_ in self.non_state) == (kind == NON_STATE)) and not self.support_only(ent):
+            if (kind == LAST or (ent.kb_id_ in self.non_state) == (kind == NON_STATE)) and not self.support_only(ent) \
+                    and not self.describes_base(ent) and not self.describes_civil_body(ent):
                 return ActorRef(ent.kb_id_, tuple(ent._.allies))
         state = self.dictionary.state_actor(self.doc._.countries[0]) if kind == STATE and self.doc._.countries else None
         return ActorRef(state) if state is not None and state not in exclude else None
@@ -744,10 +841,11 @@ class ArticleReader:
 
     def certain_context_actor(self, token_index: int, exclude: Collection[str]) -> ActorRef | None:
         """The actor the sentence right before token `index` names, when every actor it names is on one
-        side ('The SDF pushed on. The liberation of Dashisha took a week'); sentences further back or one
-        naming both sides leave it unknown."""
+        side ('The SDF pushed on. The liberation of Dashisha took a week'; 'rebel enclaves' names no
+        side that acts); sentences further back or one naming both sides leave it unknown."""
         previous = next((sentence for sentence in reversed(self.sentences) if sentence.end <= token_index), None)
-        return self.one_side([actor for _, actor in self.agents(previous, exclude)]) if previous is not None else None
+        return self.one_side([actor for ent, actor in self.agents(previous, exclude)
+                              if not self.modifies_noun(ent)]) if previous is not None else None
 
     def one_side(self, actors: list[ActorRef]) -> ActorRef | None:
         """The first of `actors` when all of them are on its side."""
@@ -755,7 +853,9 @@ class ArticleReader:
 
     def agents(self, span: Span, exclude: Collection[str]):
         """(mention, actor) of the actors a span names that could act in it, in order: no backer, no air
-        power, none in `exclude`, none named only in a modifier ('the rebel-held town')."""
+        power, none in `exclude`, none named only in a modifier ('the rebel-held town', 'the
+        opposition-linked monitor', 'the opposition organization') or as a place's holder ('the last
+        stronghold of Daesh')."""
         allies = self.ally_positions(span)
         for index in range(span.start, span.end):
             found = self.actor_at(index)
@@ -763,7 +863,8 @@ class ArticleReader:
                 continue
             ent, actor = found
             if actor.group not in exclude and not (ent.label_ == ACTOR and self.support_only(ent)) \
-                    and not self.hyphen_modifier(ent):
+                    and not self.hyphen_modifier(ent) and not self.describes_base(ent) \
+                    and not self.describes_civil_body(ent) and not self.holder_of_place(ent):
                 yield ent, actor
 
 
@@ -911,7 +1012,7 @@ class SentenceReader:
         triggers = []
         for span in filter_spans(matches):
             rule = self.rules.rules[int(span.label_)]
-            if span.start > self.sentence.start and self.doc[span.start - 1].lower_ in rule.not_after \
+            if rule.not_after and self._word_before(span.start) in rule.not_after \
                     or rule.weapons and self._struck_with(rule, span):
                 continue
             kind = HOLD if self._durative(rule, span) else CAPTURE if self._achieved(rule, span) \
@@ -919,9 +1020,25 @@ class SentenceReader:
             triggers.append(Trigger(rule, span.start, span.end, kind))
         return triggers
 
+    def _word_before(self, index: int) -> str:
+        """The word before token `index`, or the preposition before the actor named right before it
+        ('for' of 'a battle for control', 'from' of 'took three villages from government control')."""
+        if index <= self.sentence.start:
+            return ""
+        found = self.reader.actor_at(index - 1)
+        if found is not None and found[0].start > self.sentence.start \
+                and self.doc[found[0].start - 1].lower_ in self.rules.prepositions:
+            return self.doc[found[0].start - 1].lower_
+        return self.doc[index - 1].lower_
+
     def _struck_with(self, rule: Rule, span: Span) -> bool:
-        """'attacked the neighbourhood with rockets': a weapon named after 'with' in the trigger's
-        clause makes the attack a strike from afar, no ground offensive."""
+        """'attacked the neighbourhood with rockets', 'used banned bombs to attack the city': a weapon
+        named after 'with' in the trigger's clause, or right before the 'to' that opens it, makes the
+        attack a strike from afar, no ground offensive."""
+        doc = self.doc
+        if span.start - 2 >= self.sentence.start and doc[span.start - 1].lower_ == "to" and (
+                doc[span.start - 2].lower_ in rule.weapons or doc[span.start - 2].lower_.removesuffix("s") in rule.weapons):
+            return True
         for index in range(span.end, self.sentence.end - 1):
             word = self.doc[index].lower_
             if word in self.rules.clause_ends or word in (",", ";"):
@@ -972,8 +1089,9 @@ class SentenceReader:
             return True  # 'Clashes ended with HTS controlling the crossing'
         for index in range(span.end, self.sentence.end - 1):
             word = doc[index].lower_
-            if word in self.rules.clause_ends - self.rules.outcome_cues or doc[index].text == ";":
-                return False
+            if word in self.rules.clause_ends - self.rules.outcome_cues or doc[index].text == ";" \
+                    or word in self.rules.conjunctions and doc[index + 1].lower_ in self.rules.object_determiners:
+                return False  # ('held by the rebels and the only route has been cut following fighting')
             if word in self.rules.clearing_cues and doc[index + 1].lower_ in ("of", "from"):
                 return any(self.reader.actor_at(after) is not None
                            for after in range(index + 2, min(index + 5, self.sentence.end)))
@@ -1184,6 +1302,19 @@ class SentenceReader:
             words[-1] in self.rules.partitive_nouns or words[-1] in self.rules.partitive_areas
             or words[-1] in self.rules.quarter_nouns)
 
+    def part_of_route(self, vague_end: int) -> bool:
+        """'seized parts of the only remaining supply route': the object is part of a road, which names
+        no place (and is not the place fought around)."""
+        doc = self.doc
+        if vague_end >= self.sentence.end or doc[vague_end].lower_ != "of":
+            return False
+        for index in range(vague_end + 1, min(self.sentence.end, vague_end + 7)):
+            if doc[index].lower_ in self.rules.route_nouns:
+                return True
+            if not (doc[index].is_alpha and doc[index].is_lower) or doc[index].lower_ in self.rules.prepositions:
+                return False
+        return False
+
     def names_a_thing(self, trigger: Trigger, vague_end: int) -> bool:
         """'residents queued at the bakeries and mills of Manbij after the SDF took control of it': a
         pronoun object whose antecedent is named as the whole a thing in it belongs to stands for the thing."""
@@ -1286,11 +1417,12 @@ class SentenceReader:
     def listed_antecedents(self, trigger: Trigger, vague_end: int) -> list[PlaceRef]:
         """'clashed in the villages of A, B and C. ... took control of the three villages': a
         definite plural object stands for the last list of places named before it (in its sentence
-        or the previous ones)."""
+        or the previous ones). 'Two of these villages' names no one of them."""
         doc = self.doc
         noun = doc[vague_end - 1]
         if noun.lower_ not in self.rules.plural_place_nouns or not any(
-                doc[index].lower_ in self.rules.plural_determiners for index in range(trigger.end, vague_end)):
+                doc[index].lower_ in self.rules.plural_determiners for index in range(trigger.end, vague_end)) \
+                or any(doc[index].like_num and doc[index + 1].lower_ == "of" for index in range(trigger.end, vague_end - 1)):
             return []
         before = [sentence for sentence in self.reader.sentences if sentence.start <= self.sentence.start]
         for sentence in reversed(before[-PREVIOUS_SENTENCES:]):
@@ -1474,8 +1606,9 @@ class SentenceReader:
         return before
 
     def places_listed(self, trigger: Trigger, limit: int) -> list[PlaceRef]:
-        """'took control of 20 villages in northern Hama, including Kasra and Jdideh': the places
-        named after 'including' in the trigger's clause."""
+        """'took control of 20 villages in northern Hama, including Kasra and Jdideh', 'captured three
+        villages from the regime - Kasra, Jdideh and Mashrafa': the places named after 'including', or
+        after a spaced dash that follows a lower-case word, in the trigger's clause."""
         index = trigger.end
         while index < limit - 1:
             dated = self._date_phrase_end(index, limit)
@@ -1485,7 +1618,8 @@ class SentenceReader:
             word = self.doc[index].lower_
             if word in self.rules.clause_ends or self.doc[index].is_space:
                 return []
-            if word in self.rules.listing_cues:
+            if word in self.rules.listing_cues or word in ("-", "–") and self.doc[index].whitespace_ \
+                    and self.doc[index - 1].is_lower:  # not 'the triangle of A - B - C', 'the A - B axis'
                 place = self._place_at(index + 1)
                 return self._coordinated(place, index + 1, 1, limit) if place is not None else []
             index += 1
@@ -1590,6 +1724,17 @@ class SentenceReader:
         allies = [group for member in followers for group in (member.group, *member.allies)]
         return ActorRef(leader.group, tuple(dict.fromkeys((*leader.allies, *allies))))
 
+    def opening_generic(self, trigger: Trigger) -> ActorRef | None:
+        """'Army units carried out ...', 'The militants ...': the actor of a generic noun that opens the
+        sentence as its subject."""
+        index = self.sentence.start
+        while index < trigger.start and self.doc[index].lower_ in self.rules.object_determiners:
+            index += 1
+        kind = self._generic_kind(index) if index < trigger.start else None
+        if kind not in (STATE, NON_STATE) or index in self.reader.ents_at or not self._common_noun(index):
+            return None
+        return self.reader.generic_actor(index, kind, (trigger.losing,))
+
     def sentence_subject(self, trigger: Trigger) -> tuple[Span, ActorRef] | None:
         """The first actor of the sentence that is no ally and not the object of a preposition."""
         index = self.sentence.start
@@ -1663,8 +1808,11 @@ class SentenceReader:
 
     def _generic_kind(self, index: int) -> str | None:
         """The kind of actor the generic noun at token `index` stands for ('the militants'), also one
-        misspelt after 'the' ('the later was able to' for 'the latter')."""
+        misspelt after 'the' ('the later was able to' for 'the latter'); none for captives or the dead
+        ('images of captured soldiers', 'killed militants')."""
         word = self.doc[index].lower_
+        if index > self.sentence.start and self.doc[index - 1].lower_ in self.rules.captive_participles:
+            return None
         kind = self.rules.generic_actors.get(word)
         if kind is None and index > self.sentence.start and self.doc[index - 1].lower_ == "the":
             return self.rules.generic_misspellings.get(word)
@@ -1732,14 +1880,17 @@ class SentenceReader:
 
     def genitive_actor(self, trigger: Trigger) -> ActorRef | None:
         """'the regime's recapture of', 'the regimes recapture of' (its apostrophe lost), 'an HTS
-        offensive on': the actor right before a nominal trigger is its agent, even after a preposition
-        ('despite the regime's recapture')."""
+        offensive on', 'an army operation': the actor right before a nominal trigger is its agent, even
+        after a preposition ('despite the regime's recapture'); so is a generic noun's actor."""
         index = trigger.start - 1
         if index > self.sentence.start and self.doc[index].text in (*POSSESSIVE_ENDINGS, "'", "’"):
             index -= 1
         found = self.reader.actor_at(index) if index >= self.sentence.start else None
-        if found is None or found[0].end != index + 1 or (
-                found[0].label_ == ACTOR and self.reader.support_only(found[0])):
+        if found is None:
+            kind = self._generic_kind(index) if index >= self.sentence.start else None
+            return self.reader.generic_actor(index, kind, (trigger.losing,)) if kind in (STATE, NON_STATE) \
+                and self.doc[index].is_lower else None  # 'an army operation against their gathering'
+        if found[0].end != index + 1 or (found[0].label_ == ACTOR and self.reader.support_only(found[0])):
             return None
         return found[1]
 
@@ -1817,14 +1968,15 @@ class SentenceReader:
     def _subject_of_modal(self, trigger: Trigger) -> bool:
         """'recapturing it would cut the road', 'retaking the town of X could take weeks', 'capturing the
         whole city would be a prize': a gerund whose object a modal follows is the subject of what may
-        happen."""
+        happen; so is a noun with its object and actor ('the fall of X to IS would mark a victory')."""
         doc, rules = self.doc, self.rules
-        if not doc[trigger.start].lower_.endswith("ing"):
+        nominal = trigger.rule.frame == NOMINAL
+        if not (nominal or doc[trigger.start].lower_.endswith("ing")):
             return False
         object_words = rules.object_determiners | rules.pronoun_objects | rules.anaphor_nouns | rules.vague_objects \
-            | rules.quantifiers | rules.partitive_modifiers
+            | rules.quantifiers | rules.partitive_modifiers | (NOMINAL_LINKS if nominal else frozenset())
         for index in range(trigger.end, min(self.sentence.end, trigger.end + rules.max_place_distance)):
-            word = doc[index].lower_
+            word = self.reader.words[index]
             if word in rules.modals:
                 return True
             if not (index in self.reader.ents_at or title_like(doc[index]) or word in object_words
@@ -1853,7 +2005,8 @@ class SentenceReader:
         """The sentence's date expression nearest the trigger, else the dateline or publication day
         (day precision only when the sentence reports something current); for a trigger in a
         clause 'ten months after ...', that long before the date of the clause around it."""
-        return self.relative_date(trigger) or self.stated_date(trigger.start, trigger.end) \
+        return self.relative_date(trigger) or self.stated_date(
+            trigger.start, trigger.end, state_begins=trigger.type in (CAPTURE, SIEGE_BROKEN, WITHDRAWAL)) \
             or self._default_date(trigger)
 
     def relative_date(self, trigger: Trigger) -> tuple[dt.date | None, str] | None:
@@ -1899,15 +2052,18 @@ class SentenceReader:
                                                                        trigger.end + self.rules.modal_window))
         return fallback, DAY if recent and not earlier else UNKNOWN
 
-    def stated_date(self, start: int, end: int, outside: range = range(0)) -> tuple[dt.date, str] | None:
+    def stated_date(self, start: int, end: int, outside: range = range(0),
+                    state_begins: bool = False) -> tuple[dt.date, str] | None:
         """The date of the sentence's date expression nearest tokens start..end (and not within
         the tokens `outside`), if one names a date up to the publication day (a day later for time
-        zones)."""
+        zones). `state_begins`: a date after 'since' in a clause after the tokens is when a state began
+        ('lifted the siege that IS had imposed since early 2017'), which dates no change of control."""
         published = self.reader.published
         if published is None:
             return None
         dates = sorted((ent for ent in self.reader.ents_within(self.sentence) if ent.label_ == DATE
-                        and not (ent.start < outside.stop and ent.end > outside.start)),
+                        and not (ent.start < outside.stop and ent.end > outside.start)
+                        and not (state_begins and self._state_began(end, ent))),
                        key=lambda ent: min(abs(ent.start - start), abs(ent.end - end)))
         for ent in dates:
             if ent[-1].lower_ == "later":
@@ -1916,6 +2072,12 @@ class SentenceReader:
             if resolved is not None and resolved[0] <= published + dt.timedelta(days=1):
                 return self._range_start(ent, resolved)
         return None
+
+    def _state_began(self, end: int, date: Span) -> bool:
+        """'the siege that IS had imposed since 2015': the date after 'since' in a clause that opens
+        after token `end` is when that clause's state began."""
+        return date.start > end and self.doc[date.start - 1].lower_ == "since" and any(
+            self.doc[index].lower_ in self.rules.clause_ends for index in range(end, date.start - 1))
 
     def _later_than(self, later: Span, published: dt.date) -> tuple[dt.date, str] | None:
         """'took the town on October 1 ... retook it three weeks later': that long after the date
@@ -1974,7 +2136,7 @@ class SentenceReader:
             trigger.places = self.places_listed(trigger, next_start)
         changes = frame in (AGENT_FIRST, LOSER_FIRST) and trigger.type in (CAPTURE, SIEGE_BROKEN)
         vague_end = self.vague_object(trigger) if changes else None
-        if vague_end is not None and (self.one_part_taken(trigger, vague_end) or (
+        if vague_end is not None and (self.one_part_taken(trigger, vague_end) or self.part_of_route(vague_end) or (
                 vague_end < next_start and self.doc[vague_end].lower_ in self.rules.battle_site_cues)
                 or self.in_governorate(vague_end, next_start)):
             trigger.places = []  # 'retook an area in Aleppo', 'took ground around it': not the place itself
@@ -2049,6 +2211,9 @@ class SentenceReader:
             agent = self.genitive_actor(Trigger(trigger.rule, campaign, campaign + 1))
             if agent is not None:
                 return agent
+        runner = self.campaign_runner(trigger)
+        if runner is not None:
+            return runner
         if doc[head].lower_ in self.rules.conjunctions and head + 1 < trigger.end:
             head += 1  # a trigger that opens with its 'and'
         before = head - 1
@@ -2059,6 +2224,10 @@ class SentenceReader:
         participle = before >= self.sentence.start and doc[head].lower_.endswith("ing") and (
             doc[before].text == "," or before > self.sentence.start and doc[before].lower_ in self.rules.fronting_words)
         found = self.sentence_subject(trigger) if participle else self.fronted_subject(trigger)
+        if participle and found is None:
+            opening = self.opening_generic(trigger)
+            if opening is not None:
+                return opening  # 'Army units carried out operations against IS, establishing control over X'
         found = found or self.actor_before(trigger, left_limit)
         generic_at = self._generic_noun_at(trigger, left_limit)
         if found is not None and (generic_at is None or found[0].end > generic_at):
@@ -2090,6 +2259,20 @@ class SentenceReader:
         if nominal:
             return self.nominal_agent(trigger)
         return self.reader.context_actor(trigger.start, (trigger.losing,))
+
+    def campaign_runner(self, trigger: Trigger) -> ActorRef | None:
+        """'a major operation by Iraqi and Kurdish forces backed by the coalition to retake Mosul': the
+        aim of a campaign is its runner's, named after 'by' between the campaign's noun and the 'to'."""
+        doc = self.doc
+        if trigger.start - 1 <= self.sentence.start or doc[trigger.start - 1].lower_ != "to":
+            return None
+        for index in range(trigger.start - 2, max(self.sentence.start, trigger.start - CAMPAIGN_AIM_WINDOW), -1):
+            if doc[index].lower_ in self.rules.clause_ends or doc[index].text in (",", ";"):
+                return None
+            if doc[index].lower_ == "by" and doc[index - 1].lower_ in self.rules.operation_nouns:
+                found = next(filter(None, map(self.reader.actor_at, range(index + 1, min(index + 4, trigger.start)))), None)
+                return found[1] if found is not None else None
+        return None
 
     def nominal_agent(self, trigger: Trigger) -> ActorRef | None:
         """The actor of a campaign or a capture named by a noun ('the liberation of X', 'the battle for

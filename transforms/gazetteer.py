@@ -124,6 +124,9 @@ GLIDE_PATTERN_RULES = tuple((re.compile(pattern), replacement) for pattern, repl
 # A skeleton match also needs this much similarity of the spelling keys: vowels that differ in
 # quality as well as in place ('Binnish' / 'Banias') are another name.
 SKELETON_MIN_SIMILARITY = 0.7
+# A short name written with one vowel more ('Hayyel' / 'Hail') needs spellings this alike: 'Diriyah' is
+# not 'Darya' (Darayya).
+SHORT_VOWEL_MIN_SIMILARITY = 0.85
 # Words naming the kind of place, or a facility named after a nearby town
 # ('Kuweires airbase', 'Tabqa dam'); dropped only when the full name matches nothing.
 GENERIC_WORDS = frozenset(
@@ -229,17 +232,29 @@ class SpellingShape:
         """Whether a name of the same skeleton is a spelling of this one: the vowel patterns differ in
         at most one slot (two in a name of five consonants or more) and the spelling keys are alike;
         a name of fewer than three consonants (a digraph counting one) must keep the same pattern and
-        glides ('Ejaz' is 'Ajaz', 'Ghor' 'Gor'; 'Sawda' is not 'Sweida', 'Hama' not 'Hum', 'Khala' not
-        'Khalil')."""
+        its glides, but for one vowel more or less in spellings still more alike ('Ejaz' is 'Ajaz', 'Ghor'
+        'Gor', 'Hayyel' 'Hail', 'Tuwaynah' 'Twaynah'; 'Sawda' is not 'Sweida', 'Hama' not 'Hum', 'Khala'
+        not 'Khalil', 'Diriyah' not 'Darya')."""
         consonants = min(len(_DIGRAPH_H.sub("", pattern)) - pattern.count(VOWEL_MARK)
                          for pattern in (self.pattern, other.pattern))
-        alike = difflib.SequenceMatcher(None, self.spelling, other.spelling).ratio() >= SKELETON_MIN_SIMILARITY
+        similarity = difflib.SequenceMatcher(None, self.spelling, other.spelling).ratio()
+        alike = similarity >= SKELETON_MIN_SIMILARITY
         if consonants < 3:
-            return alike and self.glide_pattern == other.glide_pattern
+            return alike and (self.glide_pattern == other.glide_pattern or self.pattern == other.pattern
+                              and similarity >= SHORT_VOWEL_MIN_SIMILARITY
+                              and _one_vowel_more(self.glide_pattern, other.glide_pattern))
         matched = sum(block.size for block in difflib.SequenceMatcher(
             None, self.pattern, other.pattern, autojunk=False).get_matching_blocks())
         differences = len(self.pattern) + len(other.pattern) - 2 * matched
         return alike and differences <= (1 if consonants < 5 else 2)
+
+
+def _one_vowel_more(a: str, b: str) -> bool:
+    """One of two glide patterns is the other with one vowel more ('tawayna' / 'twayna'); a glide more
+    is another name ('Darayya' is not 'Daraa')."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(longer) == len(shorter) + 1 and any(
+        longer[index] == VOWEL_MARK and longer[:index] + longer[index + 1:] == shorter for index in range(len(longer)))
 
 
 def _key_hash(key: str) -> int:

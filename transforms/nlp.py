@@ -81,17 +81,33 @@ def make_entity_labels(nlp: Language, name: str, label_map: dict[str, str]):
 
 
 class EntityLabels:
-    """Map the statistical model's labels (CoNLL or OntoNotes) onto the project's; drop the rest."""
+    """Map the statistical model's labels (CoNLL or OntoNotes) onto the project's; drop the rest. A
+    name the model ran across a lower-case 'and' is two names ('Qabun and Tishreen'), and one it ran
+    onto the 'and' ends before it ('Hafez and')."""
 
     def __init__(self, label_map: dict[str, str]):
         self.label_map = dict(label_map)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [_relabelled(ent, self.label_map[ent.label_]) for ent in doc.ents if ent.label_ in self.label_map]
+        spans = [_relabelled(part, self.label_map[ent.label_]) for ent in doc.ents if ent.label_ in self.label_map
+                 for part in _split_at_and(ent)]
         doc.ents = spans
         for span in spans:
             span._.source = SOURCE_NER
         return doc
+
+
+def _split_at_and(ent: Span) -> list[Span]:
+    """The parts of `ent` between its lower-case 'and' tokens."""
+    if not any(token.text == "and" for token in ent):
+        return [ent]
+    parts, start = [], ent.start
+    for token in ent:
+        if token.text == "and":
+            parts.append(ent.doc[start:token.i])
+            start = token.i + 1
+    parts.append(ent.doc[start:ent.end])
+    return [part for part in parts if len(part)]
 
 
 @Language.factory("conflict_date_expressions", default_config={"patterns_path": None})
