@@ -173,6 +173,10 @@ class Rules:
     opposing_cues: Phrases
     captive_nouns: frozenset
     captive_participles: frozenset
+    fought_verbs: frozenset
+    seized_things: frozenset
+    control_nouns: frozenset
+    degree_words: frozenset
     civil_bodies: frozenset
     subject_pronouns: frozenset
     hypothetical: Phrases
@@ -265,6 +269,10 @@ def rules_from_data(data: dict) -> Rules:
         opposing_cues=Phrases.of(roles["opposing_cues"]),
         captive_nouns=frozenset(roles["captive_nouns"]),
         captive_participles=frozenset(roles["captive_participles"]),
+        fought_verbs=frozenset(roles["fought_verbs"]),
+        seized_things=frozenset(roles["seized_things"]),
+        control_nouns=frozenset(certainty["control_nouns"]),
+        degree_words=frozenset(certainty["degree_words"]),
         civil_bodies=frozenset(roles["civil_bodies"]),
         subject_pronouns=frozenset(roles["subject_pronouns"]),
         hypothetical=Phrases.of(certainty["hypothetical"] + [[modal] for modal in certainty["modals"]]),
@@ -730,7 +738,9 @@ class ArticleReader:
     def anaphor_place(self, index: int) -> PlaceRef | None:
         """'the village' at token `index` (the noun): the last place named before it that a name
         with the same noun introduced ('Kasra village'), else the last one the article names more
-        than once (a photo credit's name is no antecedent), else the last one, else for 'the city'
+        than once (a photo credit's name is no antecedent), else the last one; places of its own
+        sentence and the one before come first ('advanced inside the bastion of Manbij. The SDF hold
+        40 per cent of the town' is Manbij, not the Aleppo named often before); else for 'the city'
         or 'the town' the article's most named place; a region ('eastern Hama') is no antecedent.
         'The dam near Qaryatain in Homs' or 'the area' with no place named before them are no place
         the article names later. A name the model did not take for a place counts when the noun
@@ -741,13 +751,20 @@ class ArticleReader:
                       and not self.regional(ent.start, ent.end) and not self.is_near(ent.start)
                       and (ent._.place is None or ent._.place.feature != "admin1")]
         mentions = Counter(ent.text.lower() for ent in candidates)
-        for ent in sorted(candidates, key=lambda ent: (not self.named_with(ent, noun),
+        recent = self.previous_sentence_start(index)
+        for ent in sorted(candidates, key=lambda ent: (not self.named_with(ent, noun), ent.start < recent,
                                                        mentions[ent.text.lower()] < 2, -ent.start)):
             place = ent._.place if ent.label_ == PLACE else resolve_place(ent.text, tuple(self.doc._.countries))
             return PlaceRef(ent.text, place, index)
         if self.main_place is not None and noun in self.rules.settlement_nouns:
             return PlaceRef(self.main_place.text, self.main_place._.place, index)
         return None
+
+    def previous_sentence_start(self, index: int) -> int:
+        """Where the sentence before the one holding token `index` starts (its own start when it is
+        the first)."""
+        starts = [sentence.start for sentence in self.sentences if sentence.start <= index]
+        return starts[-2] if len(starts) > 1 else (starts[0] if starts else 0)
 
     def named_before(self, index: int) -> bool:
         """Whether the article names a place an event can happen in before token `index`."""
@@ -1129,12 +1146,20 @@ class SentenceReader:
         end = index
         while end < self.sentence.end and end - index < 4 and self.reader.ents_at.get(end) is None and (
                 title_like(self.doc[end]) and not self.doc[end].is_stop  # 'Ba'arbo'
-                or end > index and self.doc[end].lower_ in ("al", "-") and end + 1 < self.sentence.end
-                and (self.doc[end + 1].is_title or self.doc[end + 1].text == "-")):
+                or (end > index or self._article_before_name(end)) and self.doc[end].lower_ in ("al", "-")
+                and end + 1 < self.sentence.end and (self.doc[end + 1].is_title or self.doc[end + 1].text == "-")):
             end += 1
         if end == index or index == self.sentence.start or self._names_no_place(self.doc[index:end]):
             return None
         return self.doc[index:end]
+
+    def _article_before_name(self, index: int) -> bool:
+        """'the city of al-Bab': a lower-case Arabic article joined by a hyphen to a capitalised word
+        the model did not mark opens a name."""
+        doc = self.doc
+        return index + 2 < self.sentence.end and doc[index].lower_ in ARABIC_ARTICLES \
+            and doc[index + 1].text == "-" and not doc[index].whitespace_ and not doc[index + 1].whitespace_ \
+            and doc[index + 2].is_title and index + 2 not in self.reader.ents_at
 
     def _names_no_place(self, name: Span) -> bool:
         """An actor ('Syrian', 'Syrias' with its apostrophe lost), an organisation ('NGO', 'the UN
@@ -1268,8 +1293,9 @@ class SentenceReader:
 
     def relative_antecedent(self, trigger: Trigger, vague_end: int) -> PlaceRef | None:
         """'an area south of the stronghold of Jarabulus, which Turkish-led forces captured': a trigger
-        with no object in a relative clause ('which' or 'that', then its subject) took the place named
-        right before the pronoun ('raids near Palmyra, which government forces recaptured'). When that
+        with no object in a relative clause ('which' or 'that', then its subject, a name or a pronoun) took
+        the place named right before the pronoun ('raids near Palmyra, which government forces
+        recaptured', 'the city of Palmyra which they captured in May 2015'). When that
         place is one a place named just before it is near, the pronoun stands for the nearer one: in
         'the village of Rityan north of second city Aleppo, which regime forces entered', the village
         was entered."""
@@ -1278,7 +1304,8 @@ class SentenceReader:
         index = trigger.start - 1
         while index > self.sentence.start and (self.reader.actor_at(index) is not None
                                                or self.doc[index].lower_ in CLAUSE_AUXILIARIES
-                                               or self.doc[index].lower_ in self.rules.object_determiners):
+                                               or self.doc[index].lower_ in self.rules.object_determiners
+                                               or self.doc[index].lower_ in self.rules.subject_pronouns):
             index -= 1
         if index == trigger.start - 1 or index <= self.sentence.start \
                 or self.doc[index].lower_ not in ("which", "that"):
@@ -1519,6 +1546,8 @@ class SentenceReader:
                 return self._coordinated(place, index, 1, limit)
             dated = self._date_phrase_end(index, limit)
             if dated is not None:  # 'recaptured on the 9th of February Deir Qaq'
+                if self.doc[dated - 1].lower_ in rules.clause_ends:
+                    return []  # 'seizing villages a week after the town fell': the date opens another clause
                 index = dated
                 continue
             if word in rules.clause_ends or (word in rules.prepositions and word not in trigger.rule.objects) \
@@ -1647,12 +1676,20 @@ class SentenceReader:
             if found is not None:
                 ent, actor = found
                 if ent.start not in self.allies and not self.reader.modifies_noun(ent) \
-                        and not self.reader.hyphen_modifier(ent) and (
+                        and not self.reader.hyphen_modifier(ent) and not self.fought(ent) and (
                         not self.object_of_preposition(ent) or self._absolute_subject(ent, trigger)):
                     return found
                 index = ent.start
             index -= 1
         return None
+
+    def fought(self, ent: Span) -> bool:
+        """'Kurds fighting the IS group made advances, seizing villages': the object of a verb of fighting
+        is the side fought, not the one that acts after it."""
+        index = ent.start - 1
+        while index > self.sentence.start and self.doc[index].lower_ in self.rules.object_determiners:
+            index -= 1
+        return index >= self.sentence.start and self.doc[index].lower_ in self.rules.fought_verbs
 
     def _absolute_subject(self, ent: Span, trigger: Trigger) -> bool:
         """'with Iraqi forces having retaken Fallujah', 'with regime forces establishing control over':
@@ -1917,6 +1954,13 @@ class SentenceReader:
             index -= 1
         return index > self.sentence.start and self.doc[index - 1].lower_ in self.rules.captive_nouns
 
+    def seized_thing(self, trigger: Trigger) -> bool:
+        """'boosted by arms seized in Iraq', 'weapons captured from the army': a participle right after
+        a noun for things describes them; no place was taken."""
+        head = trigger.start
+        return head > self.sentence.start and self.doc[head].lower_.endswith(("ed", "en")) \
+            and self.doc[head - 1].lower_ in self.rules.seized_things
+
     def opposed(self, trigger: Trigger) -> bool:
         """'in response to an offensive on X', 'repelled a major assault on X': a campaign the
         sentence's subject answers (the cue at most three words before it), which is its adversary's."""
@@ -1970,7 +2014,7 @@ class SentenceReader:
         whole city would be a prize': a gerund whose object a modal follows is the subject of what may
         happen; so is a noun with its object and actor ('the fall of X to IS would mark a victory')."""
         doc, rules = self.doc, self.rules
-        nominal = trigger.rule.frame == NOMINAL
+        nominal = trigger.rule.frame == NOMINAL or self._control_noun(trigger)
         if not (nominal or doc[trigger.start].lower_.endswith("ing")):
             return False
         object_words = rules.object_determiners | rules.pronoun_objects | rules.anaphor_nouns | rules.vague_objects \
@@ -1983,6 +2027,18 @@ class SentenceReader:
                     or word in rules.conjunctions or word in ("of", "-")):
                 return False
         return False
+
+    def _control_noun(self, trigger: Trigger) -> bool:
+        """'Full control of Aleppo would be a prize', 'the control of X could': 'control' or 'hold' opening
+        the sentence or after a determiner, a possessive or a word of degree is a noun, not a verb."""
+        doc = self.doc
+        if trigger.end - trigger.start != 1 or doc[trigger.start].lower_ not in self.rules.control_nouns:
+            return False
+        index = trigger.start - 1
+        while index >= self.sentence.start and doc[index].lower_ in self.rules.degree_words:
+            index -= 1
+        return index < self.sentence.start or doc[index].lower_ in self.rules.object_determiners \
+            or doc[index].text in POSSESSIVE_ENDINGS
 
     def presupposed(self, trigger: Trigger) -> bool:
         """'to try to ease a government siege of X', 'civilians enduring the siege of X': a siege
@@ -2129,8 +2185,8 @@ class SentenceReader:
                 or self._inside_actor(trigger)
             trigger.losing = _group(self.actor_after(trigger, ("from",), next_start))
             return
-        if trigger.type == CAPTURE and self.captive_object(trigger):
-            return  # 'killed a pilot they captured': a person was captured, not a place
+        if trigger.type == CAPTURE and (self.captive_object(trigger) or self.seized_thing(trigger)):
+            return  # 'killed a pilot they captured', 'arms seized in Iraq': a person or a thing, not a place
         trigger.places = self.places_after(trigger, next_start)
         if frame == AGENT_FIRST and trigger.type == CAPTURE and not trigger.places:
             trigger.places = self.places_listed(trigger, next_start)
@@ -2229,6 +2285,11 @@ class SentenceReader:
             if opening is not None:
                 return opening  # 'Army units carried out operations against IS, establishing control over X'
         found = found or self.actor_before(trigger, left_limit)
+        if found is None and self._pronoun_subject(before):
+            named = self.reader.one_side([actor for _, actor in self.reader.agents(
+                doc[self.sentence.start:trigger.start], (trigger.losing,))])
+            if named is not None:
+                return named  # 'was used by Daesh to protect the city of Palmyra, which they captured'
         generic_at = self._generic_noun_at(trigger, left_limit)
         if found is not None and (generic_at is None or found[0].end > generic_at):
             ent, actor = found
@@ -2259,6 +2320,13 @@ class SentenceReader:
         if nominal:
             return self.nominal_agent(trigger)
         return self.reader.context_actor(trigger.start, (trigger.losing,))
+
+    def _pronoun_subject(self, index: int) -> bool:
+        """'which they (had) captured': 'they' (auxiliaries after it) is the trigger's subject; it stands
+        for the one side its sentence names before it, even as the object of a preposition."""
+        while index > self.sentence.start and self.doc[index].lower_ in CLAUSE_AUXILIARIES:
+            index -= 1
+        return index > self.sentence.start and self.doc[index].lower_ == "they"
 
     def campaign_runner(self, trigger: Trigger) -> ActorRef | None:
         """'a major operation by Iraqi and Kurdish forces backed by the coalition to retake Mosul': the
