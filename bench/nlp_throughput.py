@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.shared_data import read_fa_kes, write_fa_kes_jsonl
 from pipeline.main import EXIT_OK, main as run_pipeline
-from transforms.entities import read_texts
+from transforms.reading import read_texts
 from transforms.ner_model import load_ner_model
 from transforms.nlp import build_nlp
 

@@ -14,6 +14,11 @@ proportional sets (PSS, Linux), which divides each shared page among the process
 the run takes from the machine. Each size can be run alone; `--results` merges the figures into a
 JSON file across calls.
 
+Beam imports pandas in every process of a run where pandas is installed (`apache_beam.typehints`),
+46 MiB of resident memory each; the project does not use it, and only its tests install it. The figures
+say which environment they were measured in: run from a venv made with `pip install '.[bench]'` to
+measure the product as deployed, from the project's `.venv` (which has the test tools) to measure that.
+
 Replicated FA-KES would be dropped as near duplicates and never reach the NLP, which would fake the
 comparison; so every synthetic article draws its sentences at random (seeded) from the whole corpus,
 grouped in paragraphs, with a unique url and publication time. The run stops if more than 2 % were
@@ -21,6 +26,7 @@ dropped as duplicates.
 """
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -195,7 +201,7 @@ def nlp_texts(output: Path) -> list[str]:
 # --- The bare NLP bound ----------------------------------------------------------------------------------
 
 def _bare_worker(texts: list[str], ready, results) -> None:
-    from transforms.entities import read_texts
+    from transforms.reading import read_texts
     from transforms.nlp import get_nlp
 
     nlp = get_nlp()
@@ -249,6 +255,7 @@ class SizeResult:
     peak_processes: list
     process_peaks: list  # (name, MiB) of every process at its own peak, largest first
     memory_samples: list
+    pandas_installed: bool  # Beam then imports it in every process
 
 
 
@@ -276,7 +283,7 @@ def measure(size: int, workers: int, scratch: Path, extra_flags: list[str]) -> S
         peak_processes=[(name, round(rss / 2**20)) for name, rss in run.peak_processes],
         process_peaks=[(name, round(rss / 2**20)) for name, rss in sorted(run.process_peaks.values(),
                                                                           key=lambda entry: -entry[1])],
-        memory_samples=run.samples)
+        memory_samples=run.samples, pandas_installed=importlib.util.find_spec("pandas") is not None)
 
 
 def report(results: dict[int, dict], workers: int) -> str:
@@ -284,7 +291,8 @@ def report(results: dict[int, dict], workers: int) -> str:
     the same texts, by wall clock and by CPU time (the latter barely moves when other work shares the
     machine); 'growth' is the run time over the previous size's."""
     lines = [f"{os.cpu_count()} cores; DirectRunner multi_processing, {workers} workers; bare bound: nlp.pipe "
-             f"on {workers} processes over the texts that reached the NLP stage",
+             f"on {workers} processes over the texts that reached the NLP stage; pandas (imported by Beam in "
+             f"every process) installed: {sorted({r.get('pandas_installed') for r in results.values()}, key=str)}",
              f"{'articles':>8} {'seconds':>8} {'art/s':>6} {'words/s':>7} | {'bare s':>7} {'art/s':>6} "
              f"{'words/s':>7} | {'ratio':>5} {'cpu':>5} | {'peak RSS':>9} {'peak PSS':>9} {'1st out':>7} {'growth':>6}"]
     previous = None

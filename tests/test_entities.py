@@ -1,15 +1,18 @@
 """The NLP stage's bundles: bounded by words whatever the articles' lengths, and where they are cut
 changes nothing in what is read."""
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.test_nlp_pool import TEXTS, article
-from transforms.entities import (MENTIONS, ExtractEntitiesAndEvents, nlp_words, read_bundle, read_texts, text_pieces,
-                                 word_bundles)
+from transforms.entities import MENTIONS, ExtractEntitiesAndEvents, nlp_words, text_pieces, word_bundles
 from transforms.nlp import get_nlp
+from transforms.reading import read_bundle, read_texts
 
 
 def test_an_article_counts_its_words_up_to_the_budget_and_another_language_counts_one():
@@ -78,3 +81,19 @@ def test_after_the_warm_up_new_words_are_read_in_a_memory_zone_and_not_kept():
     warming_up = read_bundle(nlp, articles, warm_up_tokens=10**12)
     assert len(nlp.vocab.strings) > strings
     assert warm.readings == warming_up.readings and warm.readings[0].mentions
+
+
+def test_the_process_that_builds_the_graph_loads_no_nlp_library():
+    """Only the workers read text: the runner builds and runs the graph without spaCy or the event rules
+    (65 MiB of its memory)."""
+    script = ("import sys\n"
+              "import apache_beam as beam\n"
+              "from pipeline.graph import build_pipeline\n"
+              "from pipeline.options import ControlPipelineOptions\n"
+              "options = ControlPipelineOptions(['--input=samples', '--output=/nonexistent'])\n"
+              "build_pipeline(beam.Pipeline(options=options), options)\n"
+              "print(sorted(name for name in ('spacy', 'thinc', 'transforms.nlp', 'transforms.events',\n"
+              "                               'transforms.reading') if name in sys.modules))\n")
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
+                            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    assert loaded == "[]"

@@ -6,8 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-from transforms.entities import DEFAULT_NER_BATCH_WORDS, _read_in_pool_process, nlp_pool, read_bundle
+from transforms.entities import DEFAULT_NER_BATCH_WORDS, nlp_pool
 from transforms.nlp import get_nlp
+from transforms.reading import read_bundle, read_in_pool_process
 
 TEXTS = ["U.S.-backed Iraqi forces have recaptured the town of Hawija from ISIS.",
          "The Syrian Democratic Forces took full control of Raqqa on Tuesday, a spokesman said.",
@@ -20,7 +21,7 @@ def article(number: int, text, language: str = "en") -> dict:
 
 
 def read_in_pool(articles: list[dict]):
-    return nlp_pool(None, 1).submit(_read_in_pool_process, None, articles, DEFAULT_NER_BATCH_WORDS).result(timeout=300)
+    return nlp_pool(None, 1).submit(read_in_pool_process, None, articles, DEFAULT_NER_BATCH_WORDS).result(timeout=300)
 
 
 def test_a_pool_process_reads_a_bundle_as_the_worker_itself_does():

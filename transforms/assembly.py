@@ -16,6 +16,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.gazetteer import name_keys
 from transforms.normalize import stable_id
+from transforms.records import WaitPacked, waited
 
 #: Types that merge with each other: both say control changed hands.
 TYPE_CLASS = {"CAPTURE": "CHANGE", "SIEGE_BROKEN": "CHANGE"}
@@ -25,6 +26,11 @@ CERTAINTY_ORDER = ("reported", "claimed", "hypothetical")
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
 #: A day-precise report may be a day off (datelines, 'yesterday' across time zones).
 DAY_TOLERANCE = dt.timedelta(days=1)
+
+
+def record_place_key(record: dict) -> str:
+    """The place key of a mention or an event."""
+    return place_key(record["place"])
 
 
 def place_key(place: dict) -> str:
@@ -215,9 +221,9 @@ class _MergeMentions(beam.DoFn):
         self.carried = Metrics.counter("assembly", "mentions_carried")
 
     def process(self, keyed_mentions, pane=beam.DoFn.PaneInfoParam, boundary=None):
-        key, mentions = keyed_mentions
+        key = keyed_mentions[0]
         revision = pane.index if pane is not None else 0
-        for cluster in event_clusters(mentions):
+        for cluster in event_clusters(waited(keyed_mentions)):
             event = control_event(key, cluster)
             self.events.inc()
             yield {**event, "revision": revision}
@@ -239,10 +245,7 @@ class AssembleEvents(beam.PTransform):
         self.boundary = boundary
 
     def expand(self, mentions):
-        grouped = (
-            mentions
-            | "KeyByPlace" >> beam.Map(lambda mention: (place_key(mention["place"]), mention))
-            | "GroupByPlace" >> beam.GroupByKey())
+        grouped = mentions | "GroupByPlace" >> WaitPacked(record_place_key)
         if self.boundary is None:
             return grouped | "MergeMentions" >> beam.ParDo(_MergeMentions()).with_output_types(dict)
         return grouped | "MergeMentions" >> beam.ParDo(

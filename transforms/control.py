@@ -32,8 +32,9 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec
 from apache_beam.transforms.window import GlobalWindows
 
-from transforms.assembly import PRECISION_ORDER, date_period, place_key
+from transforms.assembly import PRECISION_ORDER, date_period, place_key, record_place_key
 from transforms.normalize import stable_id
+from transforms.records import WaitPacked, waited
 
 #: Events whose gaining actor is the group holding the place after them.
 CLAIMS = ("CAPTURE", "SIEGE_BROKEN", "HOLD")
@@ -451,24 +452,23 @@ class FoldControl(beam.PTransform):
     def expand(self, events):
         if self.live:
             outputs = (events
-                       | "KeyByPlace" >> beam.Map(lambda event: (place_key(event["place"]), event)).with_output_types(
+                       | "KeyByPlace" >> beam.Map(lambda event: (record_place_key(event), event)).with_output_types(
                            KEYED_EVENT)
                        | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
                        | "ForwardNews" >> beam.ParDo(_ForwardNews()).with_output_types(KEYED_EVENT)
                        | "FoldAsEventsArrive" >> beam.ParDo(_FoldLive()).with_outputs(CHANGES, main="control"))
             return {"control": outputs.control, CHANGES: outputs[CHANGES]}
-        keyed = events | "KeyByPlace" >> beam.Map(lambda event: (place_key(event["place"]), event))
         changes = Metrics.counter("control", "changes")
 
-        def folded(key, place_events):
-            states, place_changes = fold_control(place_events)
+        def folded(group):
+            states, place_changes = fold_control(waited(group))
             changes.inc(len(place_changes))
             yield from states
             for change in place_changes:
                 yield beam.pvalue.TaggedOutput(CHANGES, change)
 
         outputs = (
-            keyed
-            | "GroupByPlace" >> beam.GroupByKey()
-            | "Fold" >> beam.FlatMapTuple(folded).with_outputs(CHANGES, main="control"))
+            events
+            | "GroupByPlace" >> WaitPacked(record_place_key)
+            | "Fold" >> beam.FlatMap(folded).with_outputs(CHANGES, main="control"))
         return {"control": outputs.control, CHANGES: outputs[CHANGES]}
