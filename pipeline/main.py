@@ -19,6 +19,7 @@ from pipeline import publish, query, report, state, streaming_direct_runner
 from pipeline.logs import LOG_FORMATS, LOG_LEVELS, configure_logging
 from transforms.malloc import limit_malloc_arenas, trim_freed_memory
 from pipeline.graph import build_pipeline
+from pipeline.local_runner import local_runner
 from pipeline.options import ControlPipelineOptions
 from pipeline.summary import RunSummary, counter_totals
 from transforms import progress
@@ -136,7 +137,7 @@ def run_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     limit_malloc_arenas()
     trim_freed_memory()
     try:
-        pipeline = beam.Pipeline(options=options)
+        pipeline = beam.Pipeline(runner=local_runner(options), options=options)
     except ValueError as error:  # an unknown --runner, for one
         raise UsageError(str(error).split("\n")[0]) from None
     plan = None if live else planned_run(args)
