@@ -30,7 +30,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.graph import DERIVED_OUTPUTS, OUTCOMES
 from transforms.read import article_files
-from transforms.write import write_atomically
+from transforms.write import PARTITION_PREFIX, write_atomically
 
 STAGING = "_staging"
 COMMIT_FILE = "_COMMIT.json"
@@ -104,6 +104,15 @@ def _delete(paths: list[str]) -> None:
     existing = [path for path in paths if FileSystems.exists(path)]
     if existing:
         FileSystems.delete(existing)
+
+
+def _delete_emptied_partitions(deleted: list[str]) -> None:
+    """The `date=` folders of `deleted` files that hold nothing now: a re-run whose input no longer has
+    a day leaves no empty partition behind for readers and summaries to count (an object store has no
+    folders to leave)."""
+    folders = sorted({path.rsplit("/", 1)[0] for path in deleted})
+    _delete([folder for folder in folders if folder.rsplit("/", 1)[-1].startswith(PARTITION_PREFIX)
+             and FileSystems.exists(folder) and not _files_under(folder)])
 
 
 def latest_state(state: str) -> dict:
@@ -191,6 +200,7 @@ def apply_commit(record: dict) -> None:
                 FileSystems.mkdirs(folder)
             FileSystems.rename([source], [target])
     _delete(record["deletes"])
+    _delete_emptied_partitions(record["deletes"])
     write_atomically(record["summary_path"], record["summary"].encode("utf-8"))
     if record["state"]:
         root, latest = record["state"]["root"], record["state"]["latest"]

@@ -94,6 +94,19 @@ def test_a_commit_moves_the_staged_files_and_removes_what_the_run_replaces(tmp_p
     assert (tmp_path / "events" / "date=2017-10-05" / "part-00000-of-00001.avro").read_bytes() == b"new events"
     assert not old.exists() and not (tmp_path / state.STAGING).exists()
     assert json.loads((tmp_path / "_SUMMARY.json").read_text()) == {"balanced": True}
+    assert sorted(path.name for path in (tmp_path / "events").iterdir()) == ["date=2017-10-05"]
+
+
+def test_a_partition_folder_that_still_holds_another_batchs_files_stays(tmp_path):
+    mine, theirs = (tmp_path / "articles" / "date=2014-09-01" / f"part-{batch}-00000-of-00001.avro"
+                    for batch in ("day2", "day1"))
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"an earlier run of day2")
+    theirs.write_bytes(b"day1")
+    plan = state.RunPlan(output=str(tmp_path), staging=staged_run(tmp_path).staging, batch_id="day2",
+                         state=str(tmp_path / "state"), next_latest={"snapshot": "s1", "parent": None})
+    state.commit(plan, "{}")
+    assert not mine.exists() and theirs.read_bytes() == b"day1"
 
 
 def test_a_commit_cut_short_is_finished_by_the_next_run(tmp_path, monkeypatch):

@@ -38,6 +38,8 @@ import schemas
 from transforms.windows import repeated_firings
 
 UNKNOWN_DATE = "unknown"
+#: The start of a partition folder's name (hive style).
+PARTITION_PREFIX = "date="
 #: Datum bytes a bundle gathers before it writes them as a sorted run (the worker's memory for a write).
 RUN_BYTES = 32 << 20
 
@@ -45,10 +47,10 @@ RUN_BYTES = 32 << 20
 def partition_name(day: dt.date | None) -> str:
     """'date=2017-10-05', or 'date=unknown' when the record has no date."""
     if day is None:
-        return f"date={UNKNOWN_DATE}"
+        return f"{PARTITION_PREFIX}{UNKNOWN_DATE}"
     if not isinstance(day, dt.date):
         raise TypeError(f"partition date must be a datetime.date, got {type(day).__name__}")
-    return f"date={day.isoformat()}"
+    return f"{PARTITION_PREFIX}{day.isoformat()}"
 
 
 def shard_of(record_id: str, num_shards: int) -> int:
