@@ -1640,3 +1640,142 @@ def test_they_in_a_relative_clause_is_the_side_its_sentence_names(nlp):
     mentions = events(nlp, "The SDF took an oil field near Deir ez-Zor. The town was used by Daesh to protect the "
                            "nearby city of Palmyra which they captured in May 2015.")
     assert summary(mentions) == {("CAPTURE", "Palmyra", "ISLAMIC_STATE", "reported")}
+
+
+def test_an_army_s_positions_named_after_a_place_are_not_the_place(nlp):
+    assert events(nlp, "In May the Nusra Front expelled the rebels from their Hama positions.") == []
+
+
+def test_ground_taken_in_a_direction_from_a_place_is_not_the_place(nlp):
+    assert events(nlp, "Five civilians died in rebel shelling of a district of Aleppo on Monday as rebels seized "
+                       "ground to the west.") == []
+    assert events(nlp, "Rebels shelled Aleppo as rebels seized ground south of the city.") == []
+    # places listed after the direction are still read
+    assert summary(events(nlp, "Rebels took two villages north of Aleppo from the regime - Tal Rifaat and Mare.")) == {
+        ("CAPTURE", "Tal Rifaat", "REBELS", "reported"), ("CAPTURE", "Mare", "REBELS", "reported")}
+
+
+def test_bare_territory_cleared_is_not_the_place_fought_for(nlp):
+    mentions = events(nlp, "The insurgents kept fighting IS on two fronts for control of Manbij, clearing land as "
+                           "they advanced.")
+    assert not [m for m in mentions if m["event_type"] == "CAPTURE"], summary(mentions)
+
+
+def test_an_attempt_by_an_actor_is_its_aim(nlp):
+    mention = only(events(nlp, "In the district of Qabun the rebels have repelled attempts by regime forces to storm "
+                               "the area."))
+    assert (mention["place"]["name"], mention["gaining_actor"], mention["certainty"]) == (
+        "Qabun", "SYRIAN_GOVERNMENT", "hypothetical")
+
+
+def test_every_side_listed_after_a_verb_of_fighting_is_fought(nlp):
+    mention = only(events(nlp, "IS, which fought the Iraqi army Kurdish militias and tribal fighters, grew stronger "
+                               "since it took Mosul in June.", dt.date(2014, 9, 1)))
+    assert (mention["place"]["name"], mention["gaining_actor"]) == ("Mosul", "ISLAMIC_STATE")
+
+
+def test_an_axis_written_with_a_spaced_dash_is_a_route(nlp):
+    mentions = events(nlp, "Syrian troops launched an offensive on the Salamiyah-Ithriya- al-Raqqa axis.")
+    assert not [m for m in mentions if "Ithriya" in m["place"]["name"]], summary(mentions)
+
+
+def test_radicals_are_a_generic_noun_for_militants(nlp):
+    mention = only(events(nlp, "Russian forces destroyed a convoy of IS militants near Raqqa. The radicals were "
+                               "killed by Russian air raids while fleeing from Raqqa."))
+    assert (mention["event_type"], mention["place"]["name"], mention["losing_actor"]) == (
+        "WITHDRAWAL", "Raqqa", "ISLAMIC_STATE")
+
+
+def test_a_place_that_came_under_an_actor_s_control_changed_hands(nlp):
+    assert summary(events(nlp, "In 2014 the town of Tal Abyad fell under the control of IS.")) == {
+        ("CAPTURE", "Tal Abyad", "ISLAMIC_STATE", "reported")}
+    assert summary(events(nlp, "Manbij came under the control of the SDF in August.")) == {
+        ("CAPTURE", "Manbij", "SDF", "reported")}
+    mentions = events(nlp, "Kurdish forces came under fire control of IS in Manbij.")
+    assert not [m for m in mentions if m["event_type"] == "CAPTURE"], summary(mentions)
+
+
+def test_turkish_backed_militants_are_the_rebels(nlp):
+    mentions = events(nlp, "IS fighters fled the area. Turkish-backed militants entered Dabiq on Sunday.")
+    assert ("CAPTURE", "Dabiq", "REBELS", "reported") in summary(mentions), summary(mentions)
+
+
+def test_a_gerund_after_a_campaign_s_noun_is_its_aim(nlp):
+    mention = only(events(nlp, "The army's campaign on retaking the town of Palmyra has begun."))
+    assert (mention["place"]["name"], mention["certainty"]) == ("Palmyra", "hypothetical")
+
+
+def test_a_count_of_killed_men_is_no_subject(nlp):
+    mention = only(events(nlp, "The SDF killed 40 IS members and liberated Tabqa."))
+    assert (mention["place"]["name"], mention["gaining_actor"]) == ("Tabqa", "SDF")
+
+
+def test_parts_of_a_city_named_with_its_noun_and_a_demonym_are_parts(nlp):
+    assert events(nlp, "The SDF retook two districts of the Syrian city of Raqqa.") == []
+    assert summary(events(nlp, "The SDF liberated the Syrian city of Raqqa.")) == {
+        ("CAPTURE", "Raqqa", "SDF", "reported")}
+
+
+def test_a_besieged_participle_before_place_nouns_describes_them(nlp):
+    assert events(nlp, "Rebels attacked the army on Monday. A rebel official said food convoys could finally enter "
+                       "besieged districts of eastern Aleppo.") == []
+    assert summary(events(nlp, "Regime forces besieged areas of eastern Aleppo.")) == {
+        ("SIEGE", "Aleppo", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_air_power_that_struck_areas_an_actor_holds_is_no_ally_of_it(nlp):
+    mention = only(events(nlp, "Russian jets bombed districts held by a rebel coalition fighting to seize Aleppo."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("REBELS", [])
+    mention = only(events(nlp, "Russian airstrikes pounded IS positions and regime forces took control of Palmyra."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+def test_a_name_and_its_settlement_noun_before_a_trigger_is_the_place(nlp):
+    assert summary(events(nlp, "Raqqa city fell to the SDF on Tuesday.")) == {("CAPTURE", "Raqqa", "SDF", "reported")}
+    assert summary(events(nlp, "Rebels said Raqqa city came completely under SDF control.")) == {
+        ("CAPTURE", "Raqqa", "SDF", "reported")}
+
+
+def test_the_isis_hunters_are_a_pro_government_militia(nlp):
+    assert summary(events(nlp, "The ISIS Hunters took the village of Uqayribat on Sunday.")) == {
+        ("CAPTURE", "Uqayribat", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_capitalised_name_the_model_missed_is_an_unknown_subject(nlp):
+    assert events(nlp, "Men of Free Tribes managed to control the Tishrin Dam after clashes with IS.") == []
+
+
+def test_a_participle_after_a_gerund_describes_the_place(nlp):
+    assert events(nlp, "Rebels shelled Damascus. Aid trucks were reaching besieged Madaya on Tuesday.") == []
+    assert summary(events(nlp, "Rebels shelled Damascus. Regime forces besieged Moadamieh.")) == {
+        ("SIEGE", "Moadamieh", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_name_after_an_outlet_is_a_byline(nlp):
+    assert events(nlp, "SDF Kills 30 IS Fighters in Push to Liberate REUTERS Omar Hamdan Middle East 1200 The SDF "
+                       "killed 30 IS fighters.") == []
+
+
+def test_a_factive_word_before_the_actor_it_let_act_is_achieved(nlp):
+    assert summary(events(nlp, "Taking the ridge enabled the army to encircle Aleppo.")) == {
+        ("SIEGE", "Aleppo", "SYRIAN_GOVERNMENT", "reported")}
+    assert summary(events(nlp, "The army hopes to besiege Aleppo.")) == {
+        ("SIEGE", "Aleppo", "SYRIAN_GOVERNMENT", "hypothetical")}
+
+
+def test_a_number_after_a_unit_s_word_names_a_base(nlp):
+    assert summary(events(nlp, "IS fighters overran the Division 17 base north of Raqqa on Friday.")) == {
+        ("CAPTURE", "Division 17", "ISLAMIC_STATE", "reported")}
+
+
+def test_advancing_from_a_place_to_control_another_is_a_capture(nlp):
+    assert summary(events(nlp, "Government troops advanced from Mayadin to control the Quriyeh area.")) == {
+        ("CAPTURE", "Quriyeh", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_bare_verb_after_and_shares_the_aim_before_it(nlp):
+    # the aim's 'determined to' stands further back than the modal window
+    assert summary(events(nlp, "Turkey is determined to press on with its long campaign in the north of the country "
+                               "and capture Al Bab from IS.")) == {("CAPTURE", "Al Bab", "TURKEY", "hypothetical")}
+    assert summary(events(nlp, "Turkey pressed on with its long campaign in the north of the country and captured Al "
+                               "Bab from IS.")) == {("CAPTURE", "Al Bab", "TURKEY", "reported")}

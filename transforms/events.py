@@ -174,6 +174,13 @@ class Rules:
     captive_nouns: frozenset
     captive_participles: frozenset
     fought_verbs: frozenset
+    position_nouns: frozenset
+    attempt_nouns: frozenset
+    bare_ground: frozenset
+    unit_words: frozenset
+    killing_verbs: frozenset
+    object_pronouns: frozenset
+    irregular_past: frozenset
     seized_things: frozenset
     control_nouns: frozenset
     degree_words: frozenset
@@ -270,6 +277,13 @@ def rules_from_data(data: dict) -> Rules:
         captive_nouns=frozenset(roles["captive_nouns"]),
         captive_participles=frozenset(roles["captive_participles"]),
         fought_verbs=frozenset(roles["fought_verbs"]),
+        position_nouns=frozenset(roles["position_nouns"]),
+        attempt_nouns=frozenset(roles["attempt_nouns"]),
+        bare_ground=frozenset(roles["bare_ground"]),
+        unit_words=frozenset(roles["unit_words"]),
+        killing_verbs=frozenset(roles["killing_verbs"]),
+        object_pronouns=frozenset(roles["object_pronouns"]),
+        irregular_past=frozenset(certainty["irregular_past"]),
         seized_things=frozenset(roles["seized_things"]),
         control_nouns=frozenset(certainty["control_nouns"]),
         degree_words=frozenset(certainty["degree_words"]),
@@ -532,7 +546,12 @@ class ArticleReader:
         monitor', 'al-Qaeda-affiliated Nusra'), a kind of thing ('Oil Field'), a route ('the
         Beirut-Damascus highway') or a name given to something ('an operation called the Rage of Euphrates')."""
         return name.text.lower() in self.rules.media_names or self.names_person(name) or self.describes_base(name) \
-            or self.names_kind(name) or self.names_route(name) or self.given_name(name)
+            or self.names_kind(name) or self.names_route(name) or self.given_name(name) or self.names_positions(name)
+
+    def names_positions(self, name: Span) -> bool:
+        """'expelled the rebels from their Idlib positions': a name before a noun for an army's positions
+        says where they lie, in the place or around it; it is not the place."""
+        return name.end < len(self.doc) and self.doc[name.end].lower_ in self.rules.position_nouns
 
     def given_name(self, name: Span) -> bool:
         """'an operation called the Rage of Euphrates': a name given to something after a naming word."""
@@ -559,7 +578,12 @@ class ArticleReader:
         after = self.doc[name.end].lower_ if name.end < len(self.doc) else ""
         if after in self.rules.water_nouns:
             return True
-        parts = name.text.replace("–", "-").split("-")
+        text = name.text.replace("–", "-")
+        if " -" in text or "- " in text:  # 'the Athriya-Khanaser- al-Tabqa axis': a spaced dash also joins names
+            parts = [part.strip() for part in re.split(r"-(?=\s)|(?<=\s)-|(?<![Aa]l)(?<![Ee]l)(?<![Aa]r)-", text)]
+            return after in self.rules.route_nouns and len(parts) >= 2 and all(
+                part[:1].isupper() or part[:3].lower() in ("al-", "el-", "ar-") for part in parts)
+        parts = text.split("-")
         if len(parts) != 2 or not all(part[:1].isupper() for part in parts):
             return False
         return after in self.rules.route_nouns and parts[0].split()[-1].lower() not in ARABIC_ARTICLES \
@@ -569,11 +593,13 @@ class ArticleReader:
         """'the faction of Khalid bin al-Walid': the names around 'bin' (son of) are a person's; so is a
         name right after a person's title ('civil defence official Leys al-Faris', 'activist Abu Omar')
         or, when the model took it for a person's, right before or after a verb of speech ('Carter stated',
-        'said Yasser'; 'rebel-held Aleppo said' is no person)."""
+        'said Yasser'; 'rebel-held Aleppo said' is no person), or after an outlet's name (a byline or a photo
+        credit: 'REUTERS Rodi Said')."""
         after = self.doc[name.end].lower_ if name.end < len(self.doc) else ""
         before = self.doc[name.start - 1].lower_ if name.start > 0 else ""
         return after in ("bin", "ibn") or name.label_ == "PER" and (
-            after in self.rules.speech_verbs or before in self.rules.speech_verbs) \
+            after in self.rules.speech_verbs or before in self.rules.speech_verbs
+            or before in self.rules.media_names) \
             or name.start > 0 and self.doc[name.start - 1].lower_ in ("bin", "ibn", *self.rules.person_titles)
 
     def names_day(self, name: Span) -> bool:
@@ -1088,9 +1114,24 @@ class SentenceReader:
             word = doc[index].lower_
             if word in FACTIVE_LINKS and doc[index - 1].lower_ in words:
                 return True
+            if index == end and self._factive_object(start, end):
+                return True
             if index < end and (word == "to" or word in self.rules.clause_ends):
                 return False
         return False
+
+    def _factive_object(self, start: int, to: int) -> bool:
+        """'enabled Syrian forces to besiege', 'allowed the army to retake': a factive word, then the actor
+        it let act (an actor's name or a generic noun after determiners), then the 'to' at token `to`."""
+        doc = self.doc
+        found = self.reader.actor_at(to - 1)
+        before = found[0].start - 1 if found is not None else (
+            to - 2 if doc[to - 1].lower_ in self.rules.generic_actors else None)
+        if before is None:
+            return False
+        while before > start and doc[before].lower_ in self.rules.object_determiners:
+            before -= 1
+        return before >= start and doc[before].lower_ in self.rules.factive_before_to
 
     def _outcome(self, rule: Rule, span: Span) -> bool:
         """'SDF forces control Kasra after clashes with IS': a hold the clause states as the outcome
@@ -1146,12 +1187,18 @@ class SentenceReader:
         end = index
         while end < self.sentence.end and end - index < 4 and self.reader.ents_at.get(end) is None and (
                 title_like(self.doc[end]) and not self.doc[end].is_stop  # 'Ba'arbo'
+                or self._unit_number(end)  # 'the Division 17 base'
                 or (end > index or self._article_before_name(end)) and self.doc[end].lower_ in ("al", "-")
                 and end + 1 < self.sentence.end and (self.doc[end + 1].is_title or self.doc[end + 1].text == "-")):
             end += 1
         if end == index or index == self.sentence.start or self._names_no_place(self.doc[index:end]):
             return None
         return self.doc[index:end]
+
+    def _unit_number(self, index: int) -> bool:
+        """'Division 17', 'Regiment 111': a number after a military unit's word names a base."""
+        return index > self.sentence.start and self.doc[index].like_num and self.doc[index].is_digit \
+            and self.doc[index - 1].is_title and self.doc[index - 1].lower_ in self.rules.unit_words
 
     def _article_before_name(self, index: int) -> bool:
         """'the city of al-Bab': a lower-case Arabic article joined by a hyphen to a capitalised word
@@ -1173,7 +1220,8 @@ class SentenceReader:
             or self.reader.names_day(name) \
             or _is_acronym(text) or self.reader.names_organisation(name) \
             or self.reader.describes_actor(name) or self.reader.describes_place(name) \
-            or any(char.isdigit() for char in text) or self.reader.after_indefinite(name) \
+            or any(char.isdigit() for char in text) and not self._unit_number(name.end - 1) \
+            or self.reader.after_indefinite(name) \
             or self.reader.opens_with_plural_noun(name) or self.reader.names_other_thing(name) \
             or self._compound_part(name)
 
@@ -1405,6 +1453,24 @@ class SentenceReader:
         found = SentenceReader(self.reader, before[-1]).antecedent(before[-1].end)
         return PlaceRef(found.name, found.place, trigger.start) if found is not None else None
 
+    def directed(self, vague_end: int, limit: int) -> bool:
+        """'took territory to the south', 'seized ground south of the city': ground taken in a direction from
+        a place is not the place."""
+        doc, compass = self.doc, self.rules.compass_words
+        if not doc[vague_end - 1].is_lower:
+            return False  # 'captured 4th Farm west of X': a named farm is the place
+        if vague_end + 1 < limit and doc[vague_end].lower_ in compass and doc[vague_end + 1].lower_ == "of":
+            return True
+        return vague_end + 2 < limit and doc[vague_end].lower_ == "to" and doc[vague_end + 1].lower_ == "the" \
+            and doc[vague_end + 2].lower_ in compass
+
+    def bare_ground(self, trigger: Trigger, vague_end: int) -> bool:
+        """'clearing territory as they pushed on', 'gained ground': a bare mass noun of land as the object is
+        ground somewhere, not the place the sentence names (a place it lists or puts it in still counts)."""
+        noun = vague_end - 1
+        return trigger.end <= noun < len(self.doc) and self.doc[noun].lower_ in self.rules.bare_ground \
+            and noun == trigger.end
+
     def vague_object(self, trigger: Trigger) -> int | None:
         """Where the trigger's object ends when it is missing or names no place ('established
         control.', 'took it over', 'took control of the area', 'captured two villages'); None
@@ -1593,6 +1659,15 @@ class SentenceReader:
         if before - 1 < self.sentence.start or doc[before].lower_ not in ("of", "in"):
             return False
         noun, modifier = doc[before - 1].lower_, doc[before - 2].lower_ if before - 2 >= self.sentence.start else ""
+        if noun in rules.settlement_nouns and doc[before].lower_ == "of" and before - 1 > self.sentence.start:
+            outer = self._before_whole(before - 1)  # 'three neighbourhoods of the Syrian city of X': parts of X
+            if outer - 1 > self.sentence.start and doc[outer].lower_ == "of" and outer < before - 1:
+                outer_noun = doc[outer - 1].lower_
+                outer_modifier = doc[outer - 2].lower_ if outer - 2 >= self.sentence.start else ""
+                if outer_noun in rules.partitive_nouns or outer_noun in rules.partitive_areas and (
+                        outer_modifier in ("a", "an") or outer_modifier not in rules.object_determiners
+                        and outer_modifier not in rules.conjunctions and outer_modifier not in rules.plural_place_nouns):
+                    return True
         # 'an area of', 'neighbourhoods of' (not 'the villages and areas of', which lists places)
         one_of_many = modifier in ("a", "an") or noun.endswith("s") and modifier not in rules.object_determiners \
             and modifier not in rules.conjunctions and modifier not in rules.plural_place_nouns
@@ -1626,8 +1701,8 @@ class SentenceReader:
             possessor = _possessive_country(word.text) or doc[before + 1].text in POSSESSIVE_ENDINGS
             if word.lower_ in rules.object_determiners or word.text in POSSESSIVE_ENDINGS:
                 before -= 1
-            elif word.is_alpha and (word.is_lower or possessor) and word.lower_ not in rules.prepositions \
-                    and adjectives < PARTITIVE_ADJECTIVES:
+            elif word.is_alpha and (word.is_lower or possessor or word.lower_ in self.reader.demonyms) \
+                    and word.lower_ not in rules.prepositions and adjectives < PARTITIVE_ADJECTIVES:
                 adjectives += 1
                 before -= 1
             else:
@@ -1661,6 +1736,10 @@ class SentenceReader:
             index -= 1
         if index < limit:
             return []
+        named = self.reader.ents_at.get(index - 1) if index - 1 >= limit else None
+        if self.doc[index].lower_ in self.rules.anaphor_nouns and named is not None and named.end == index \
+                and named.label_ == PLACE:
+            index -= 1  # 'Raqqa city fell to the SDF', 'the Amin neighbourhood was captured': the name before the noun
         ent = self.reader.ents_at.get(index)
         place = self._place_at(ent.start if ent is not None else index)
         if place is None or self.partitive(trigger, place.start):
@@ -1676,20 +1755,39 @@ class SentenceReader:
             if found is not None:
                 ent, actor = found
                 if ent.start not in self.allies and not self.reader.modifies_noun(ent) \
-                        and not self.reader.hyphen_modifier(ent) and not self.fought(ent) and (
+                        and not self.reader.hyphen_modifier(ent) and not self.fought(ent) \
+                        and not (trigger.type != WITHDRAWAL and self.counted_captives(ent)) and (
                         not self.object_of_preposition(ent) or self._absolute_subject(ent, trigger)):
                     return found
                 index = ent.start
             index -= 1
         return None
 
+    def counted_captives(self, ent: Span) -> bool:
+        """'the SDF killed 23 Daesh members and liberated X': a count of an actor's men after a verb of killing
+        or capture is its object, not the subject of a trigger after it."""
+        index = ent.start - 1
+        return index - 1 >= self.sentence.start and self.doc[index].like_num \
+            and (self.doc[index - 1].lower_ in self.rules.captive_participles
+                 or self.doc[index - 1].lower_ in self.rules.killing_verbs)  # a headline's 'Kills 23 Militants'
+
     def fought(self, ent: Span) -> bool:
         """'Kurds fighting the IS group made advances, seizing villages': the object of a verb of fighting
         is the side fought, not the one that acts after it."""
-        index = ent.start - 1
-        while index > self.sentence.start and self.doc[index].lower_ in self.rules.object_determiners:
-            index -= 1
-        return index >= self.sentence.start and self.doc[index].lower_ in self.rules.fought_verbs
+        for _ in range(4):  # 'has fought the Syrian army Kurdish militias and tribal forces': a list fought
+            index = ent.start - 1
+            while index > self.sentence.start and self.doc[index].lower_ in self.rules.object_determiners:
+                index -= 1
+            if index >= self.sentence.start and self.doc[index].lower_ in self.rules.fought_verbs:
+                return True
+            while index > self.sentence.start and (self.doc[index].lower_ in self.rules.conjunctions
+                                                   or self.doc[index].lower_ in self.rules.peoples):
+                index -= 1
+            found = self.reader.actor_at(index) if index >= self.sentence.start else None
+            if found is None or found[0].end > ent.start:
+                return False
+            ent = found[0]
+        return False
 
     def _absolute_subject(self, ent: Span, trigger: Trigger) -> bool:
         """'with Iraqi forces having retaken Fallujah', 'with regime forces establishing control over':
@@ -1997,6 +2095,8 @@ class SentenceReader:
         if rules.hypothetical.within(words, max(start, trigger.start - rules.modal_window), trigger.start) \
                 or self._subject_of_modal(trigger):
             return HYPOTHETICAL
+        if self._aim_gerund(trigger) or self._coordinated_aim(trigger, start):
+            return HYPOTHETICAL
         infinitive = doc[trigger.start].lower_ == "to"  # 'to gain control'
         before = trigger.start if infinitive else trigger.start - 1
         while before > start and doc[before].lower_.endswith("ly"):
@@ -2008,6 +2108,22 @@ class SentenceReader:
         if rules.claimed.within(words, self.sentence.start, trigger.start):
             return CLAIMED
         return REPORTED
+
+    def _coordinated_aim(self, trigger: Trigger, start: int) -> bool:
+        """'determined to push ahead with the offensive and capture Al Bab': a bare verb after 'and' shares
+        the infinitive before it, so an aim anywhere before it in the clause is its aim too."""
+        doc, head = self.doc, trigger.start
+        verb = doc[head].lower_
+        return head - 1 > start and doc[head - 1].lower_ == "and" and verb.isalpha() \
+            and not verb.endswith(("ed", "ing", "s")) and verb not in self.rules.irregular_past \
+            and self.rules.hypothetical.within(self.reader.words, start, head)
+
+    def _aim_gerund(self, trigger: Trigger) -> bool:
+        """'the operation on liberating the city is under way', 'a campaign for retaking X': a gerund after a
+        campaign's noun and a preposition is the campaign's aim, not its outcome."""
+        doc, head = self.doc, trigger.start
+        return head - 2 >= self.sentence.start and doc[head].lower_.endswith("ing") \
+            and doc[head - 1].lower_ in ("on", "of", "for") and doc[head - 2].lower_ in self.rules.operation_nouns
 
     def _subject_of_modal(self, trigger: Trigger) -> bool:
         """'recapturing it would cut the road', 'retaking the town of X could take weeks', 'capturing the
@@ -2194,10 +2310,12 @@ class SentenceReader:
         vague_end = self.vague_object(trigger) if changes else None
         if vague_end is not None and (self.one_part_taken(trigger, vague_end) or self.part_of_route(vague_end) or (
                 vague_end < next_start and self.doc[vague_end].lower_ in self.rules.battle_site_cues)
-                or self.in_governorate(vague_end, next_start)):
+                or self.in_governorate(vague_end, next_start)
+                or self.directed(vague_end, next_start) and not self.places_listed(trigger, next_start)):
             trigger.places = []  # 'retook an area in Aleppo', 'took ground around it': not the place itself
         elif vague_end is not None and not self.places_listed(trigger, next_start):
-            place = self.place_in(vague_end, next_start) or (None if self.names_a_thing(trigger, vague_end) else (
+            place = self.place_in(vague_end, next_start) or (None if self.names_a_thing(trigger, vague_end)
+                                                             or self.bare_ground(trigger, vague_end) else (
                 self.relative_antecedent(trigger, vague_end) or self.object_named_with_noun(trigger, vague_end)
                 or self.antecedent(trigger.start) or self.battle_site(trigger, vague_end)
                 or self.previous_antecedent(trigger, vague_end)))
@@ -2337,7 +2455,8 @@ class SentenceReader:
         for index in range(trigger.start - 2, max(self.sentence.start, trigger.start - CAMPAIGN_AIM_WINDOW), -1):
             if doc[index].lower_ in self.rules.clause_ends or doc[index].text in (",", ";"):
                 return None
-            if doc[index].lower_ == "by" and doc[index - 1].lower_ in self.rules.operation_nouns:
+            if doc[index].lower_ == "by" and (doc[index - 1].lower_ in self.rules.operation_nouns
+                                               or doc[index - 1].lower_ in self.rules.attempt_nouns):
                 found = next(filter(None, map(self.reader.actor_at, range(index + 1, min(index + 4, trigger.start)))), None)
                 return found[1] if found is not None else None
         return None
@@ -2365,10 +2484,30 @@ class SentenceReader:
                 or not doc[head].lower_.endswith(("ed", "en")):
             return False
         before = doc[head - 1].lower_
+        if trigger.type == SIEGE and before not in self.rules.prepositions and self._describes_places(head):
+            return True  # 'aid would reach besieged areas of X': the participle describes the areas
+        if before.endswith("ing") and doc[head - 1].is_lower and doc[head - 1].is_alpha \
+                and before not in self.rules.fought_verbs and head + 1 < self.sentence.end \
+                and (doc[head + 1].is_title or doc[head + 1].lower_ in self.rules.plural_place_nouns):
+            return True  # 'a convoy entering besieged Moadamieh': a gerund's object, described
         if before not in self.rules.prepositions or before in SUBORDINATORS or before == "by":
             return False
         return before != "to" or head - 2 < self.sentence.start \
             or doc[head - 2].lower_ not in self.rules.factive_before_to
+
+    def _describes_places(self, head: int) -> bool:
+        """'would reach besieged areas of X': a participle between a verb and a plural place noun describes
+        the places; after an actor, an auxiliary or a pronoun it is the verb ('forces (have) besieged towns',
+        'militias loyal to them besieged towns')."""
+        doc, rules = self.doc, self.rules
+        word = doc[head - 1]
+        return head + 1 < self.sentence.end and doc[head + 1].lower_ in rules.plural_place_nouns \
+            and word.is_alpha and word.is_lower and not word.lower_.endswith("ly") \
+            and self.reader.actor_at(head - 1) is None and word.lower_ not in rules.generic_actors \
+            and word.lower_ not in CLAUSE_AUXILIARIES and word.lower_ not in rules.be_forms \
+            and word.lower_ not in rules.modals and word.lower_ not in rules.conjunctions \
+            and word.lower_ not in rules.clause_ends and word.lower_ not in rules.subject_pronouns \
+            and word.lower_ not in RELATIVE_PRONOUNS and word.lower_ not in rules.object_pronouns
 
     def _nominal_gerund(self, trigger: Trigger) -> bool:
         """'the importance of capturing X', 'a plan for retaking X': a gerund after a preposition (not
@@ -2400,7 +2539,20 @@ class SentenceReader:
         if (self.doc[index].lower_,) in self.rules.support_only:
             return True  # 'after warplanes attacked a street': air power takes no ground
         token = self.doc[index]
-        return ent is not None or (token.is_upper and len(token) >= 2 and token.is_alpha)
+        return ent is not None or (token.is_upper and len(token) >= 2 and token.is_alpha) or self._unknown_name(index)
+
+    def _unknown_name(self, index: int) -> bool:
+        """'Army of Free Tribes managed to control': a capitalised name of several words the model did not
+        mark ends at token `index` (not a headline's capitals, not a generic noun or a people)."""
+        doc, rules = self.doc, self.rules
+        token = doc[index]
+        if self._headline or not token.is_title or not token.is_alpha or index - 1 <= self.sentence.start \
+                or token.lower_ in rules.generic_actors or token.lower_ in self.reader.demonyms \
+                or token.lower_ in rules.peoples:
+            return False
+        before = doc[index - 1]
+        return before.is_title and before.is_alpha and index - 1 not in self.reader.ents_at \
+            or before.lower_ == "of" and doc[index - 2].is_title
 
     def _generic_noun_at(self, trigger: Trigger, limit: int) -> int | None:
         """Where a generic noun for a kind of actor ('the militants', 'the army') stands as the subject
@@ -2436,10 +2588,19 @@ class SentenceReader:
         for index in range(self.sentence.start, trigger.start):
             ent = self.reader.ent(index, ACTOR)
             if ent is not None and ent.start == index and ent.kb_id_ and self.reader.support_only(ent) \
-                    and not any(self.doc[between].lower_ in self.rules.clause_ends
+                    and not any(self.doc[between].lower_ in self.rules.clause_ends or self._by_agent(between)
                                 for between in range(ent.end, trigger.start)):
                 allies.append(ent.kb_id_)  # air power in the trigger's clause, not 'X bombed Y as Z took W'
         return [group for group in dict.fromkeys(allies) if group not in (gaining, trigger.losing)]
+
+    def _by_agent(self, index: int) -> bool:
+        """'jets struck areas held by a rebel alliance battling to take X': an actor after 'by' at token
+        `index` is the agent of a participle; air power before it struck the area that actor holds, it
+        does not back the actor."""
+        return self.doc[index].lower_ == "by" and index > self.sentence.start \
+            and self.doc[index - 1].lower_ not in self.rules.ally_list_words and self.doc[index - 1].is_lower \
+            and not self.rules.ally_cues.within(self.reader.words, max(self.sentence.start, index - 3), index + 1) \
+            and any(self.reader.actor_at(after) is not None for after in range(index + 1, min(index + 4, self.sentence.end)))
 
     def _backed(self, index: int) -> str | None:
         """The group of the actor the backer at token `index` backs: the nearest one before it that
