@@ -5,7 +5,8 @@
 Runs `conflict-control run` on ../shared/seeds (with their metadata.jsonl) and reads the Avro it wrote:
 every boilerplate line of seeds_boilerplate.json must be gone from the article text and every
 must-keep line present, and the control timeline must read like the history the issue states (Mosul,
-Amerli, Hawija, Dashisha, Hajeen, al-Qaim), checked on the pipeline's output, not on functions alone.
+Amerli, Hawija, Dashisha, Hajeen, al-Qaim), checked on the pipeline's output, not on functions alone;
+and the two reports of Amerli's relief (Reuters and AP) must be one event with two sources.
 """
 import argparse
 import datetime as dt
@@ -76,6 +77,19 @@ def check_history(output: Path) -> int:
     return errors
 
 
+def check_corroboration(output: Path) -> int:
+    """The Reuters and AP reports of Amerli's relief as one change of control with two sources; returns
+    1 if they are not."""
+    events = latest_revisions(read_output(str(output), "events"))
+    keys = matching_places("Amerli", events)
+    relief = [event for event in events if place_key(event["place"]) in keys
+              and event["event_type"] in ("CAPTURE", "SIEGE_BROKEN") and event["certainty"] != "hypothetical"]
+    right = len(relief) == 1 and relief[0]["num_sources"] == 2
+    print(f"{'ok   ' if right else 'WRONG'} Amerli's relief: {len(relief)} event(s), sources "
+          f"{[event['num_sources'] for event in relief]} (expected 1 event, 2 sources)")
+    return 0 if right else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", help="where the pipeline writes (default: a temporary folder)")
@@ -89,8 +103,8 @@ def main() -> int:
     errors = check_boilerplate(articles)
     print(f"boilerplate errors: {errors}")
     print("\n== control timeline")
-    wrong = check_history(output)
-    print(f"timeline facts wrong: {wrong} of {len(HISTORY)}")
+    wrong = check_history(output) + check_corroboration(output)
+    print(f"timeline facts wrong: {wrong} of {len(HISTORY) + 1}")
     return 0 if errors == 0 and wrong == 0 else 1
 
 

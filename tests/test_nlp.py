@@ -208,6 +208,13 @@ def test_a_village_resolves_in_the_governorate_the_article_names(rules_nlp):
     assert places["Hama"] is not None and places["Ras al-Ain"] is None  # no namesake across the country
 
 
+def test_a_town_is_not_bounded_to_a_governorate_the_article_names_in_passing(rules_nlp):
+    doc = rules_nlp("Iraqi forces broke the siege of Amirli. Separately, US jets struck targets in Anbar.")
+    places = {ent.text: ent._.place for ent in doc.ents if ent.label_ == "PLACE"}
+    assert places["Anbar"] is not None and places["Amirli"] is not None  # Amerli, in Salahuddin
+    assert places["Amirli"].admin1 != places["Anbar"].admin1
+
+
 def test_an_opening_word_marked_as_a_name_of_its_own_takes_the_name_after_it():
     doc = place_cues()(with_ents("Rebels took Kasr Sheikh Zawrak on Monday.", [(2, 3, "PLACE"), (4, 5, "PER")]))
     assert [(e.text, e.label_) for e in doc.ents] == [("Kasr Sheikh Zawrak", "PLACE")]
