@@ -1197,7 +1197,7 @@ class SentenceReader:
 
     def _unit_number(self, index: int) -> bool:
         """'Division 17', 'Regiment 111': a number after a military unit's word names a base."""
-        return index > self.sentence.start and self.doc[index].like_num and self.doc[index].is_digit \
+        return index > self.sentence.start and self.doc[index].is_digit \
             and self.doc[index - 1].is_title and self.doc[index - 1].lower_ in self.rules.unit_words
 
     def _article_before_name(self, index: int) -> bool:
@@ -1468,8 +1468,7 @@ class SentenceReader:
         """'clearing territory as they pushed on', 'gained ground': a bare mass noun of land as the object is
         ground somewhere, not the place the sentence names (a place it lists or puts it in still counts)."""
         noun = vague_end - 1
-        return trigger.end <= noun < len(self.doc) and self.doc[noun].lower_ in self.rules.bare_ground \
-            and noun == trigger.end
+        return noun == trigger.end and noun < len(self.doc) and self.doc[noun].lower_ in self.rules.bare_ground
 
     def vague_object(self, trigger: Trigger) -> int | None:
         """Where the trigger's object ends when it is missing or names no place ('established
