@@ -15,11 +15,14 @@ import datetime as dt
 import json
 import logging
 import sys
-from pathlib import PurePath
+from functools import lru_cache
+from pathlib import Path
 
 from apache_beam.portability.api import beam_fn_api_pb2
 from apache_beam.runners.worker.log_handler import LOGENTRY_TO_LOG_LEVEL_MAP
 from google.protobuf import text_format
+
+from transforms.progress import drop_implicit_handler
 
 PROJECT_LOGGER = "conflict_control"
 PROJECT_PACKAGES = ("pipeline", "transforms")
@@ -84,8 +87,7 @@ def unwrap_worker_entry(record: logging.LogRecord, text: str) -> None:
     except text_format.ParseError:
         return
     location = entry.log_location
-    ours = PurePath(location.rsplit(":", 1)[0]).parent.name in PROJECT_PACKAGES
-    record.name = f"{PROJECT_LOGGER}.worker" if ours else "worker"
+    record.name = f"{PROJECT_LOGGER}.worker" if is_project_file(location.rsplit(":", 1)[0]) else "worker"
     record.msg, record.args = entry.message, None
     record.levelno = LOGENTRY_TO_LOG_LEVEL_MAP.get(entry.severity, record.levelno)
     record.levelname = logging.getLevelName(record.levelno)
@@ -93,6 +95,16 @@ def unwrap_worker_entry(record: logging.LogRecord, text: str) -> None:
     record.location = location
     if entry.trace:
         record.exc_text = entry.trace
+
+
+@lru_cache(maxsize=256)
+def is_project_file(path: str) -> bool:
+    """Whether a worker's source file is one of the project's modules: in a folder named like one of its
+    top-level packages that is not itself inside a package (Beam's `apache_beam/transforms/util.py` and
+    spaCy's `spacy/pipeline/…` are a library's). A path this machine does not have (a remote worker's) is
+    judged by the folder's name alone."""
+    folder = Path(path).parent
+    return folder.name in PROJECT_PACKAGES and not (folder.parent / "__init__.py").is_file()
 
 
 class ConsoleHandler(logging.StreamHandler):
@@ -108,7 +120,8 @@ class ConsoleHandler(logging.StreamHandler):
 
 
 def configure_logging(log_format: str = "text", level: str = "INFO", stream=None) -> None:
-    """A ConsoleHandler on the root logger (replacing one set before), in `log_format` at `level`."""
+    """A ConsoleHandler on the root logger (replacing one set before, and basicConfig's implicit one), in
+    `log_format` at `level`."""
     handler = ConsoleHandler(stream)
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     numeric = logging.getLevelName(level)
@@ -116,6 +129,7 @@ def configure_logging(log_format: str = "text", level: str = "INFO", stream=None
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, ConsoleHandler)]:
         root.removeHandler(old)
+    drop_implicit_handler()
     root.addHandler(handler)
     # INFO at least reaches the handler: a worker's progress line arrives as an INFO record of the root logger.
     root.setLevel(min(numeric, logging.INFO))

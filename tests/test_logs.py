@@ -64,6 +64,16 @@ def test_a_libraries_worker_chatter_stays_below_the_warning_level():
     assert chatter.name == "worker"
 
 
+def test_a_librarys_module_in_a_folder_named_like_a_project_package_is_the_librarys(tmp_path):
+    library = tmp_path / "somelib"
+    (library / "transforms").mkdir(parents=True)
+    (library / "__init__.py").touch()
+    chatter = record(LOCAL_JOB_SERVICE_LOGGER, logging.INFO, "Worker: %s",
+                     worker_entry("BatchElements statistics", f"{library}/transforms/util.py:800"))
+    assert not LevelPolicy(logging.INFO).filter(chatter)
+    assert chatter.name == "worker"
+
+
 def test_configured_logging_writes_json_lines_to_the_stream(monkeypatch):
     root = logging.getLogger()
     monkeypatch.setattr(root, "handlers", [])
@@ -76,3 +86,16 @@ def test_configured_logging_writes_json_lines_to_the_stream(monkeypatch):
     logging.getLogger("apache_beam.runners").info("noise")
     [line] = stream.getvalue().splitlines()
     assert json.loads(line)["message"] == "progress: parse 1" and json.loads(line)["pid"] == 1
+
+
+def test_the_handler_a_librarys_import_warning_installed_is_replaced(monkeypatch, capsys):
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [logging.StreamHandler(sys.stderr)])  # what basicConfig leaves
+    monkeypatch.setattr(root, "level", root.level)
+    project = logging.getLogger("conflict_control")
+    monkeypatch.setattr(project, "level", project.level)
+    configure_logging("text", "INFO")
+    logging.getLogger("apache_beam.typehints").info("Converting string literal type hint to Any")
+    logging.getLogger("conflict_control.progress").info("progress: parse 1")
+    printed = capsys.readouterr().err.splitlines()
+    assert len(printed) == 1 and printed[0].endswith("INFO conflict_control.progress: progress: parse 1")

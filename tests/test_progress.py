@@ -1,3 +1,7 @@
+import logging
+import sys
+import types
+
 import pytest
 
 from transforms import progress
@@ -76,3 +80,26 @@ def test_a_stage_counts_every_element_with_the_interval_set_when_it_was_built(mo
     progress.configure(60)  # later settings do not reach a stage already built
     assert [list(stage.process(x)) for x in ("a", "b")] == [["a"], ["b"]]
     assert counted == [("echo", 5.0), ("echo", 5.0)]
+
+
+def implicit_and_own_handlers(monkeypatch):
+    """The root logger as a worker has it: basicConfig's bare stderr handler beside a handler of its own."""
+    root = logging.getLogger()
+    own = logging.NullHandler()
+    monkeypatch.setattr(root, "handlers", [logging.StreamHandler(sys.stderr), own])
+    return root, own
+
+
+def test_an_sdk_worker_drops_the_stderr_handler_a_library_import_left(monkeypatch):
+    root, own = implicit_and_own_handlers(monkeypatch)
+    monkeypatch.setitem(sys.modules, "__main__", types.SimpleNamespace(
+        __spec__=types.SimpleNamespace(name=progress.SDK_WORKER_MAIN)))
+    progress.forward_worker_logs_only()
+    assert root.handlers == [own]
+
+
+def test_a_pipeline_run_in_the_callers_process_leaves_its_handlers_alone(monkeypatch):
+    root, own = implicit_and_own_handlers(monkeypatch)
+    before = list(root.handlers)
+    progress.forward_worker_logs_only()
+    assert root.handlers == before

@@ -12,6 +12,7 @@ stage DoFns.
 """
 import logging
 import os
+import sys
 import threading
 import time
 from typing import Callable
@@ -19,10 +20,34 @@ from typing import Callable
 DEFAULT_PROGRESS_SECONDS = 30
 
 log = logging.getLogger("conflict_control.progress")
+#: The module a multi-process DirectRunner (or a portable runner's process environment) runs its workers as.
+SDK_WORKER_MAIN = "apache_beam.runners.worker.sdk_worker_main"
 
 _configured_seconds = DEFAULT_PROGRESS_SECONDS
 _reporters: dict[float, "ProgressReporter"] = {}
 _reporters_lock = threading.Lock()
+
+
+def drop_implicit_handler() -> None:
+    """Remove the handler `logging.basicConfig` puts on the root logger when a library logs there before
+    anything is configured (Beam's import warns that apitools is missing): a bare StreamHandler on stderr.
+
+    In the runner it printed every library's INFO record beside the command line's own handler; in a
+    multi-process run's workers it printed each progress line to the shared terminal, which the runner
+    then printed again from the log entry the worker forwards to it."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if type(h) is logging.StreamHandler
+                    and h.stream in (sys.stderr, sys.__stderr__)]:
+        root.removeHandler(handler)
+
+
+def forward_worker_logs_only() -> None:
+    """In an SDK worker process the runner started (`python -m ...sdk_worker_main`), drop the implicit
+    handler: the worker forwards its records to the runner, which prints them. Elsewhere (a pipeline run in
+    the caller's own process) the root logger's handlers are the caller's."""
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) == SDK_WORKER_MAIN:
+        drop_implicit_handler()
 
 
 def configure(seconds: float) -> None:

@@ -137,6 +137,7 @@ class StageDoFn(beam.DoFn):
 
     def setup(self):
         trim_freed_memory()  # every worker runs the stages: where each one starts handing freed memory back
+        progress.forward_worker_logs_only()
 
     def transform(self, element, *side_inputs) -> Iterable:
         raise NotImplementedError
