@@ -2,7 +2,7 @@
 takes to reach the windowed output and each control change to reach the alert topic.
 
     python -m bench.stream_latency [--rates 20,100] [--minutes 3] [--early_firing_seconds 5] [--nlp_processes 1]
-                                   [--results FILE]
+                                   [--run_args="--duplicate_horizon_hours=1"] [--results FILE]
 
 For each rate it starts `conflict-control run --input_subscription … --output_topic …` (the DirectRunner
 in streaming mode) against Google's in-memory Pub/Sub server (scripts/pubsub_server.sh), waits until a
@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
 import signal
 import statistics
 import subprocess
@@ -209,10 +210,13 @@ def change_delays(seen: Watch, published: dict[str, float]) -> list[tuple[float,
     return delays
 
 
-def write_delays(path: Path, article_delays: dict[str, float], changes: list[tuple[float, float, dict]]) -> None:
-    """Every article's and alert's delay, to see what the slow ones have in common."""
+def write_delays(path: Path, article_delays: dict[str, float], changes: list[tuple[float, float, dict]],
+                 memory: list[tuple]) -> None:
+    """Every article's and alert's delay, to see what the slow ones have in common, and every memory sample
+    ([time, MiB of all the run's processes, MiB of the runner's own])."""
     path.write_text(json.dumps({
         "articles": article_delays,
+        "memory": [[round(at, 1), round(total / 2**20, 1), round(runner / 2**20, 1)] for at, total, _, runner in memory],
         "changes": [{"delay": delay, "place_delay": place_delay, "place": change["place"]["name"],
                      "change_date": change["change_date"], "revision": change["revision"],
                      "supporting_event_ids": change["supporting_event_ids"]}
@@ -246,6 +250,7 @@ class RateResult:
     cpu_ms_per_article: float  # all processes' CPU from publishing to the stop (sampled before it), per article written
     load_average: list  # 1-minute load average of the machine at the start and end of publishing
     nlp_processes: int
+    run_args: list  # the run's further flags (--run_args)
 
 
 def cpu_seconds_at(samples: list[tuple], when: float) -> float:
@@ -259,7 +264,7 @@ def memory_at(samples: list[tuple], when: float, runner_only: bool = False) -> f
 
 
 def measure(rate: float, minutes: float, early_firing_seconds: int, drain_seconds: int, scratch: Path,
-            host: str, nlp_processes: int) -> RateResult:
+            host: str, nlp_processes: int, run_args: list[str]) -> RateResult:
     suffix = uuid.uuid4().hex[:8]
     articles_topic, articles_subscription = topic_and_subscription(f"articles-{suffix}")
     changes_topic, changes_subscription = topic_and_subscription(f"changes-{suffix}")
@@ -272,7 +277,7 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
         [sys.executable, "-m", "pipeline.main", "run", "--input_subscription", articles_subscription,
          "--output", str(output), "--output_topic", changes_topic,
          f"--early_firing_seconds={early_firing_seconds}", f"--nlp_processes={nlp_processes}",
-         f"--max_run_seconds={READY_TIMEOUT_SECONDS + round(minutes * 60) + drain_seconds + 60}"],
+         f"--max_run_seconds={READY_TIMEOUT_SECONDS + round(minutes * 60) + drain_seconds + 60}", *run_args],
         cwd=REPO, env=dict(os.environ, PUBSUB_EMULATOR_HOST=host), stdout=log, stderr=subprocess.STDOUT)
     seen, stop = Watch(), threading.Event()
     threads = [threading.Thread(target=watch, args=(run, output, seen, stop), daemon=True),
@@ -314,7 +319,7 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
     kept_up = all_written and first_p50 is not None and last_p50 is not None and (
         last_p50 <= max(KEPT_UP_SLOWDOWN * first_p50, KEPT_UP_MIN_SECONDS))
     changes = change_delays(seen, published)
-    write_delays(scratch / f"{output.name}-delays.json", delays, changes)
+    write_delays(scratch / f"{output.name}-delays.json", delays, changes, seen.memory)
     change_seconds = [delay for delay, _, _ in changes]
     first_alert_seconds = [delay for delay, _, change in changes if change["revision"] == 0]
     place_seconds = [place_delay for _, place_delay, _ in changes]
@@ -337,7 +342,8 @@ def measure(rate: float, minutes: float, early_firing_seconds: int, drain_second
         cpu_ms_per_article=round(
             (cpu_seconds_at(seen.memory, drained) - cpu_seconds_at(seen.memory, started)) * 1000 / max(len(delays), 1),
             1),
-        load_average=[round(load_at_start, 1), round(load_at_end, 1)], nlp_processes=nlp_processes)
+        load_average=[round(load_at_start, 1), round(load_at_end, 1)], nlp_processes=nlp_processes,
+        run_args=run_args)
 
 
 def seconds_text(value: float | None) -> str:
@@ -353,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the run's --nlp_processes: NLP in a pool of that many processes (0: in the run's own)")
     parser.add_argument("--drain_seconds", type=int, default=120,
                         help="how long the run may take after publishing ends to write what is left")
+    parser.add_argument("--run_args", default="",
+                        help="more flags for the run, in one string (e.g. a short --duplicate_horizon_hours, to "
+                             "see whether memory levels off once state starts to expire)")
     parser.add_argument("--results", type=Path, help="JSON file the figures of each rate are merged into")
     parser.add_argument("--keep", type=Path,
                         help="keep the outputs, run logs and every article's and alert's delay in this folder")
@@ -369,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir(parents=True, exist_ok=True)
             for rate in (float(rate) for rate in args.rates.split(",")):
                 result = measure(rate, args.minutes, args.early_firing_seconds, args.drain_seconds, folder, host,
-                                 args.nlp_processes)
+                                 args.nlp_processes, shlex.split(args.run_args))
                 results[f"{rate:g}"] = asdict(result)
                 if args.results:
                     args.results.write_text(json.dumps(results, indent=1))

@@ -117,6 +117,26 @@ def test_streaming_state_finds_copies_within_the_horizon_and_forgets_after_it():
                     equal_to([("copy", "original")]), label="duplicates")
 
 
+def test_a_copy_just_past_the_horizon_is_no_copy_though_its_original_has_not_yet_expired():
+    def at(article):
+        return TimestampedValue(article, article["published_at"].timestamp())
+
+    day = 24 * 3600
+    start = dt.datetime(2018, 6, 17, tzinfo=dt.timezone.utc).timestamp()
+    stream = (TestStream()
+              .add_elements([at(story("original", STORY, 17))])
+              .advance_watermark_to(start + 2 * day + 3600)  # past the horizon, within the slab kept after it
+              .add_elements([at(story("copy-50-hours-later", SYNDICATED, 19, 2))])
+              .advance_watermark_to_infinity())
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    with TestPipeline(options=options) as p:
+        result = p | stream | DropNearDuplicatesStreaming(horizon_seconds=2 * day)
+        assert_that(result.articles | beam.Map(lambda a: a["article_id"]),
+                    equal_to(["original", "copy-50-hours-later"]), label="kept")
+        assert_that(result[DUPLICATES], equal_to([]), label="duplicates")
+
+
 def test_band_buckets_of_accumulators_merged_in_any_order_are_the_same():
     combine = _BandBuckets()
 

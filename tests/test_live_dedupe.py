@@ -67,3 +67,12 @@ def test_expired_articles_leave_the_runs_and_the_others_stay_searchable():
     assert sorted(int(m) for run in kept for m in run.micros) == list(range(10, 20))
     assert earliest(kept, 5) is None and earliest(kept, 15) == "id-15"
     assert all(run_after(run, cutoff_micros=100) is None for run in runs)
+
+
+def test_a_lookup_ignores_articles_past_the_horizon_that_wait_for_their_slab_to_expire():
+    runs = add_all(range(20))
+    signature = HASHER.signature(text(5))
+    hashes = band_hashes(HASHER.band_keys(signature))
+    assert [found[1] for found in sharing_a_band(runs, hashes)] == ["id-5"]
+    assert sharing_a_band(runs, hashes, after_micros=5) == []
+    assert [found[1] for found in sharing_a_band(runs, hashes, after_micros=4)] == ["id-5"]

@@ -12,7 +12,7 @@ from apache_beam.pvalue import AsDict, TaggedOutput
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.transforms.window import GlobalWindows
-from apache_beam.utils.timestamp import Timestamp
+from apache_beam.utils.timestamp import Duration, Timestamp
 
 from transforms.near_duplicates import (Candidate, DuplicateLink, MinHasher, duplicate_links, earliest_link,
                                         item_key, shared_members)
@@ -231,6 +231,10 @@ class DropDuplicates(beam.PTransform):
 #: next, so a lookup searches at most FANOUT runs per level (log growth), and a write touches one level.
 RUN_FANOUT = 8
 RUN_LEVELS = 6
+#: Articles leave the state in this many slabs per horizon: the timer fires when the oldest is a slab past
+#: the horizon and drops the whole slab, so the state is rewritten a few times per horizon instead of on
+#: every advance of the watermark (on a steady feed the oldest article changes with every one).
+EXPIRY_SLABS = 8
 _HEADER = struct.Struct("<IIII")  # level, articles, band entries, bytes of the names
 #: The live near-duplicate state lives under one key: a lookup needs every band of an article at once,
 #: and the DirectRunner scans the timers of every key it has ever seen on each scheduling round.
@@ -337,15 +341,20 @@ def earliest_similar(signature: np.ndarray, seen: list[tuple[str, str, bytes, in
     return DuplicateLink("", item_id, similarity, (order,))
 
 
-def sharing_a_band(runs: list[SeenRun], hashes: np.ndarray) -> list[tuple[str, str, bytes, int]]:
-    """(order, id, signature bytes, event time) of the seen articles in a band bucket with `hashes`."""
+def sharing_a_band(runs: list[SeenRun], hashes: np.ndarray,
+                   after_micros: int | None = None) -> list[tuple[str, str, bytes, int]]:
+    """(order, id, signature bytes, event time) of the seen articles in a band bucket with `hashes`, of
+    event time after `after_micros` when given (the state keeps a slab past the horizon until it expires)."""
     found = []
     for run in runs:
         starts = np.searchsorted(run.hashes, hashes, side="left")
         ends = np.searchsorted(run.hashes, hashes, side="right")
         if not (ends > starts).any():
             continue
-        for owner in np.unique(np.concatenate([run.owners[s:e] for s, e in zip(starts, ends) if e > s])):
+        owners = np.unique(np.concatenate([run.owners[s:e] for s, e in zip(starts, ends) if e > s]))
+        if after_micros is not None:
+            owners = owners[run.micros[owners] > after_micros]
+        for owner in owners:
             found.append((*run.name(int(owner)), run.signatures[owner].tobytes(), int(run.micros[owner])))
     return found
 
@@ -368,7 +377,8 @@ _LEVEL_SPECS = [BagStateSpec(f"seen_level_{level}", beam.coders.BytesCoder()) fo
 class _NearDuplicateIndex(beam.DoFn):
     """Under one key: each arriving article is compared with the articles seen within the horizon that
     share one of its LSH band buckets, then added to them; a watermark timer drops those older than the
-    horizon, so state stays bounded on an endless feed.
+    horizon a slab at a time (`EXPIRY_SLABS`), so state stays bounded on an endless feed. Lookups ignore
+    the slab kept past the horizon, so what is a copy does not depend on when the timer fired.
 
     The state is one bag per level of SeenRuns (bytes): a lookup reads them without decoding, searches
     each run's sorted band hashes, and compares signatures only with the articles found.
@@ -380,6 +390,7 @@ class _NearDuplicateIndex(beam.DoFn):
     def __init__(self, hasher: MinHasher, horizon_seconds: int):
         super().__init__()
         self.hasher, self.horizon = hasher, horizon_seconds
+        self.slab = Duration(micros=horizon_seconds * 10**6 // EXPIRY_SLABS)
         self.duplicates = Metrics.counter("dedupe", "near_duplicates")
 
     def process(self, element, timestamp=beam.DoFn.TimestampParam, oldest=beam.DoFn.StateParam(OLDEST),
@@ -396,14 +407,15 @@ class _NearDuplicateIndex(beam.DoFn):
         levels = [level0, level1, level2, level3, level4, level5]
         runs = self._runs(levels)
         hashes = band_hashes(keys)
-        earlier = earliest_similar(signature, sharing_a_band(runs, hashes), self.hasher.threshold)
+        within = sharing_a_band(runs, hashes, after_micros=(timestamp - self.horizon).micros)
+        earlier = earliest_similar(signature, within, self.hasher.threshold)
         order = order_string(article)
         runs, changed = with_run(runs, SeenRun.of_article(order, article["article_id"], hashes, signature,
                                                           timestamp.micros))
         self._write(levels, runs, changed)
         if oldest.read() is None or timestamp.micros < oldest.read():
             oldest.write(timestamp.micros)
-            expiry.set(timestamp + self.horizon)
+            expiry.set(timestamp + self.horizon + self.slab)
         if earlier is None:
             yield article
             return
@@ -419,12 +431,13 @@ class _NearDuplicateIndex(beam.DoFn):
         levels = [level0, level1, level2, level3, level4, level5]
         runs = self._runs(levels)
         cutoff = (fired - self.horizon).micros
-        kept = [run for run in (run_after(run, cutoff) for run in runs) if run is not None]
-        self._write(levels, kept, {run.level for run in runs})
+        after = [(run, run_after(run, cutoff)) for run in runs]
+        kept = [run for _, run in after if run is not None]
+        self._write(levels, kept, {run.level for run, left in after if left is not run})
         if kept:
             remaining = min(int(run.micros.min()) for run in kept)
             oldest.write(remaining)
-            expiry.set(Timestamp(micros=remaining) + self.horizon)
+            expiry.set(Timestamp(micros=remaining) + self.horizon + self.slab)
         else:
             oldest.clear()
 
