@@ -95,46 +95,42 @@ def test_an_exact_decision_names_one_record_and_a_near_one_an_article():
     assert copy_of({"origin": "feed:3", "article_id": "b"}, exact, near) is None
 
 
-def test_streaming_state_finds_copies_within_the_horizon_and_forgets_after_it():
-    def at(article):
-        return TimestampedValue(article, article["published_at"].timestamp())
+DAY = 24 * 3600
+JUNE_17 = dt.datetime(2018, 6, 17, tzinfo=dt.timezone.utc).timestamp()
 
-    day = 24 * 3600
-    start = dt.datetime(2018, 6, 17, tzinfo=dt.timezone.utc).timestamp()
-    stream = (TestStream()
-              .add_elements([at(story("original", STORY, 17))])
-              .add_elements([at(story("copy", SYNDICATED, 17, 6)), at(story("other", OTHER, 17, 7))])
-              .advance_watermark_to(start + 5 * day)  # past the two-day horizon: the band state expires
-              .add_elements([at(story("much-later-copy", SYNDICATED, 22, 1))])
-              .advance_watermark_to_infinity())
+
+def timestamped(article):
+    return TimestampedValue(article, article["published_at"].timestamp())
+
+
+def assert_streaming_outcome(stream, horizon_seconds, kept, duplicates):
+    """Run DropNearDuplicatesStreaming over `stream`: the ids kept and the (copy, original) pairs."""
     options = PipelineOptions()
     options.view_as(StandardOptions).streaming = True
     with TestPipeline(options=options) as p:
-        result = p | stream | DropNearDuplicatesStreaming(horizon_seconds=2 * day)
-        assert_that(result.articles | beam.Map(lambda a: a["article_id"]),
-                    equal_to(["original", "other", "much-later-copy"]), label="kept")
+        result = p | stream | DropNearDuplicatesStreaming(horizon_seconds=horizon_seconds)
+        assert_that(result.articles | beam.Map(lambda a: a["article_id"]), equal_to(kept), label="kept")
         assert_that(result[DUPLICATES] | beam.Map(lambda a: (a["article_id"], a["duplicate_of"])),
-                    equal_to([("copy", "original")]), label="duplicates")
+                    equal_to(duplicates), label="duplicates")
+
+
+def test_streaming_state_finds_copies_within_the_horizon_and_forgets_after_it():
+    stream = (TestStream()
+              .add_elements([timestamped(story("original", STORY, 17))])
+              .add_elements([timestamped(story("copy", SYNDICATED, 17, 6)), timestamped(story("other", OTHER, 17, 7))])
+              .advance_watermark_to(JUNE_17 + 5 * DAY)  # past the two-day horizon: the band state expires
+              .add_elements([timestamped(story("much-later-copy", SYNDICATED, 22, 1))])
+              .advance_watermark_to_infinity())
+    assert_streaming_outcome(stream, 2 * DAY, ["original", "other", "much-later-copy"], [("copy", "original")])
 
 
 def test_a_copy_just_past_the_horizon_is_no_copy_though_its_original_has_not_yet_expired():
-    def at(article):
-        return TimestampedValue(article, article["published_at"].timestamp())
-
-    day = 24 * 3600
-    start = dt.datetime(2018, 6, 17, tzinfo=dt.timezone.utc).timestamp()
     stream = (TestStream()
-              .add_elements([at(story("original", STORY, 17))])
-              .advance_watermark_to(start + 2 * day + 3600)  # past the horizon, within the slab kept after it
-              .add_elements([at(story("copy-50-hours-later", SYNDICATED, 19, 2))])
+              .add_elements([timestamped(story("original", STORY, 17))])
+              .advance_watermark_to(JUNE_17 + 2 * DAY + 3600)  # past the horizon, within the slab kept after it
+              .add_elements([timestamped(story("copy-50-hours-later", SYNDICATED, 19, 2))])
               .advance_watermark_to_infinity())
-    options = PipelineOptions()
-    options.view_as(StandardOptions).streaming = True
-    with TestPipeline(options=options) as p:
-        result = p | stream | DropNearDuplicatesStreaming(horizon_seconds=2 * day)
-        assert_that(result.articles | beam.Map(lambda a: a["article_id"]),
-                    equal_to(["original", "copy-50-hours-later"]), label="kept")
-        assert_that(result[DUPLICATES], equal_to([]), label="duplicates")
+    assert_streaming_outcome(stream, 2 * DAY, ["original", "copy-50-hours-later"], [])
 
 
 def test_band_buckets_of_accumulators_merged_in_any_order_are_the_same():
