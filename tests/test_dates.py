@@ -49,6 +49,15 @@ def test_a_time_past_the_latest_is_a_future_date():
     ("Headline of the piece\n\nBEIRUT, 2016-03-27 - Troops", dt.date(2016, 3, 27)),
     ("BAGHDAD, (Reuters) – Iraqi security forces", None),
     ("In June 2014 the group overran Mosul.", None),
+    ("Monday 15 February 2016 Jets hit a hospital", dt.date(2016, 2, 15)),
+    ("Published October 3 2016 Fighters were killed", dt.date(2016, 10, 3)),
+    ("Date of publication 7 July 2016 Video More than", dt.date(2016, 7, 7)),
+    ("Thu Jul 7 2016 Troops kill two commanders", dt.date(2016, 7, 7)),
+    ("23-04-2016 Child killed in Damascus", dt.date(2016, 4, 23)),
+    ("01.10.2017Get short URL", dt.date(2017, 10, 1)),
+    ("Troops killed in jihadist advance Monitor AFP Saturday 26 Jul 2014 At least", dt.date(2014, 7, 26)),
+    ("5 rebel fighters were killed near Hama", None),
+    ("32-13-2016 is no date", None),
 ])
 def test_dateline_date(text, expected):
     assert dateline_date(text) == expected

@@ -1779,3 +1779,77 @@ def test_a_bare_verb_after_and_shares_the_aim_before_it(nlp):
                                "and capture Al Bab from IS.")) == {("CAPTURE", "Al Bab", "TURKEY", "hypothetical")}
     assert summary(events(nlp, "Turkey pressed on with its long campaign in the north of the country and captured Al "
                                "Bab from IS.")) == {("CAPTURE", "Al Bab", "TURKEY", "reported")}
+
+
+def test_the_date_an_article_gives_itself_is_the_day_its_weekdays_count_from(nlp):
+    # the feed's date is a week late: 'on Saturday' is the Saturday before the article's own date line
+    text = ("Sunday 9 Oct 2016 Jihadists retake two villages. The monitor said on Saturday that IS fighters had "
+            "captured the village of Akhtarin in a counter attack.")
+    mention = only(events(nlp, text, dt.date(2016, 10, 15)))
+    assert (mention["place"]["name"], mention["event_date"], mention["date_precision"]) == (
+        "Akhtarin", dt.date(2016, 10, 8), "day")
+    # a date line later than the feed's date is the article's own, not a date in the future
+    mention = only(events(nlp, "Tuesday 12 July 2016 Rebels launch an assault on Aleppo.", dt.date(2016, 7, 6)))
+    assert (mention["event_type"], mention["event_date"]) == ("OFFENSIVE", dt.date(2016, 7, 12))
+    mention = only(events(nlp, "23-04-2016 Rebels hold most of the northern province of Idlib.", dt.date(2012, 8, 16)))
+    assert mention["event_date"] == dt.date(2016, 4, 23)
+
+
+def test_a_village_named_often_points_to_no_country_of_its_own(nlp):
+    # the only 'Foua' the gazetteer knows is Egypt's Fuwwah; naming the town twice is still one place
+    mentions = events(nlp, "Regime forces besieged the town of Foua in the summer. Aid reached the town of Foua on "
+                           "Friday.")
+    assert {(m["event_type"], m["place"]["name"], m["place"]["country"]) for m in mentions} == {
+        ("SIEGE", "Foua", None)}
+
+
+def test_the_army_of_islam_is_a_rebel_faction(nlp):
+    assert summary(events(nlp, "Regime jets pounded Douma, which is controlled by the Army of Islam.")) == {
+        ("HOLD", "Douma", "REBELS", "reported")}
+
+
+def test_a_gerund_before_control_is_a_capture(nlp):
+    assert summary(events(nlp, "Securing control of Manbij took the SDF two months.")) == {
+        ("CAPTURE", "Manbij", "SDF", "reported")}
+
+
+def test_a_village_is_no_namesake_in_another_country_the_article_names(nlp):
+    # 'Zaytan' is also an alternate name of Israel's Zetan; Syria is the article's first country
+    mention = only(events(nlp, "Regime forces retook the village of Zaytan south of Aleppo in northern Syria on "
+                               "Monday. Israel has struck Hezbollah depots near Damascus."))
+    assert (mention["place"]["name"], mention["place"]["country"]) == ("Zaytan", None)
+
+
+def test_completing_a_siege_is_an_aim_after_an_infinitive(nlp):
+    # 'complete the encirclement' makes a siege; after 'and' it shares the mood of the clause's last infinitive
+    assert summary(events(nlp, "Regime forces tried to advance on Harbnafsah and complete the encirclement of "
+                               "Houla.")) == {("OFFENSIVE", "Harbnafsah", "SYRIAN_GOVERNMENT", "hypothetical"),
+                                              ("SIEGE", "Houla", "SYRIAN_GOVERNMENT", "hypothetical")}
+    assert summary(events(nlp, "Regime forces want to complete the encirclement of Houla.")) == {
+        ("SIEGE", "Houla", "SYRIAN_GOVERNMENT", "hypothetical")}
+    assert summary(events(nlp, "Regime forces managed to advance on Harbnafsah and complete the encirclement of "
+                               "Houla.")) == {("OFFENSIVE", "Harbnafsah", "SYRIAN_GOVERNMENT", "reported"),
+                                              ("SIEGE", "Houla", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_a_backer_in_a_clause_after_but_backs_no_actor_before_it(nlp):
+    mention = only(events(nlp, "IS seemed about to overrun Kobani but local Kurdish units backed by US-led coalition "
+                               "air strikes stopped the group."))
+    assert (mention["gaining_actor"], mention["allies"], mention["certainty"]) == (
+        "ISLAMIC_STATE", [], "hypothetical")
+    mention = only(events(nlp, "Backed by Russian jets, regime forces took Palmyra."))
+    assert (mention["gaining_actor"], mention["allies"]) == ("SYRIAN_GOVERNMENT", ["RUSSIA"])
+
+
+def test_control_as_a_noun_naming_no_holder_holds_for_nobody(nlp):
+    assert events(nlp, "Regime forces shelled the area on Monday. Control over the Castello Road is the only way "
+                       "residents can get food.") == []
+    # a possessive names the holder
+    assert summary(events(nlp, "Regime forces shelled the area on Monday. Their control of the Castello Road is "
+                               "the only way in.")) == {("HOLD", "Castello Road", "SYRIAN_GOVERNMENT", "reported")}
+
+
+def test_recent_days_are_a_stretch_of_time_too(nlp):
+    mention = only(events(nlp, "In recent days rebel forces have captured the village of Kinsabba in Latakia "
+                               "province."))
+    assert (mention["place"]["name"], mention["date_precision"]) == ("Kinsabba", "unknown")

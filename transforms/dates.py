@@ -90,18 +90,35 @@ _DATE_IN_DATELINE = (rf"(?P<date>{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_
 _DATELINE = re.compile(
     rf"^\s*[A-Z][A-Z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'’-]{{1,30}})?[,\s]+(?:\([^)]{{1,40}}\)\s*)?"
     rf"{_DATE_IN_DATELINE}")
+_WEEKDAY = (r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|"
+            r"Sat|Sun)\.?,?")
+# '23-04-2016', '01.10.2017': numbers written day first
+_NUMERIC_DATE = r"(?P<day>\d{1,2})[-.](?P<month>\d{1,2})[-.](?P<year>\d{4})"
+# A date line that opens the text: 'Tuesday 12 July 2016 Rebels launch …', 'Published October 3 2016',
+# 'Date of publication 7 July 2016', 'Thu Jul 7 2016', '23-04-2016 Child killed …'
+_DATE_LINE = re.compile(
+    rf"^\s*(?:(?:Published|Posted|Updated|Last updated|Date of publication)(?:\s+(?:on|at))?:?\s+)?"
+    rf"(?:{_WEEKDAY}\s+)?(?:{_DATE_IN_DATELINE}|{_NUMERIC_DATE})(?!\d)")
+# A wire byline after the headline: '… jihadist advance Monitor AFP Saturday 26 Jul 2014 At least …'
+_WIRE_DATE = re.compile(rf"\b(?:AFP|Reuters|AP)\s+{_WEEKDAY}\s+{_DATE_IN_DATELINE}")
+WIRE_DATE_WITHIN = 300  # characters of the first paragraph: the headline and the byline
 
 
 def dateline_date(text: str, latest: dt.datetime | None = None) -> dt.date | None:
-    """The date of a dateline at the start of an article's first paragraph, if it has one (and it is
-    not after `latest`)."""
-    for paragraph in text.lstrip().split("\n", 3)[:3]:
-        match = _DATELINE.match(paragraph)
-        if match:
-            try:
-                day = dateutil_parser.parse(match.group("date"), default=dt.datetime(2000, 1, 1)).date()
-            except (ValueError, OverflowError):
-                return None
-            plausible = EARLIEST_YEAR <= day.year <= LATEST_YEAR
-            return day if plausible and (latest is None or day <= latest.date()) else None
-    return None
+    """The date an article gives itself at its start, if it does (and it is not after `latest`): a
+    dateline at the start of one of its first paragraphs, a date line that opens the text, or a wire
+    byline after the headline."""
+    paragraphs = text.lstrip().split("\n", 3)
+    match = next(filter(None, map(_DATELINE.match, paragraphs[:3])), None) or _DATE_LINE.match(paragraphs[0]) \
+        or _WIRE_DATE.search(paragraphs[0][:WIRE_DATE_WITHIN])
+    if match is None:
+        return None
+    try:
+        if match.groupdict().get("year"):
+            day = dt.date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+        else:
+            day = dateutil_parser.parse(match.group("date"), default=dt.datetime(2000, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+    plausible = EARLIEST_YEAR <= day.year <= LATEST_YEAR
+    return day if plausible and (latest is None or day <= latest.date()) else None

@@ -53,12 +53,14 @@ PREVIOUS_SENTENCES = 3
 PARTITIVE_ADJECTIVES = 2  # words between 'of' and the whole ('parts of the besieged northern city')
 POSSESSIVE_ENDINGS = ("'s", "’s")
 RELATIVE_PRONOUNS = ("whom", "who", "that")
+ARTICLES = ("the", "a", "an")
 # 'managed to', 'enabled them to', 'managed after clashes to', 'managed on Saturday to'
 FACTIVE_LINKS = ("to", "them", "it", "him", "after", "on", "in", "during")
 AFFILIATE_NOUNS = ("affiliate", "offshoot", "branch", "franchise", "wing")
 CAMPAIGN_AIM_WINDOW = 14  # words from a campaign's noun to its aim ('an operation by X backed by Y to retake')
 NOMINAL_LINKS = frozenset({"to", "by"})  # 'the fall of X to IS', 'the siege of X by IS': a noun's actor after its object
 SUBORDINATORS = ("after", "before", "until", "since", "once")  # prepositions that also open a clause
+CLAUSE_COORDINATORS = ("but", ";")  # they open a clause with a subject of its own
 CLAUSE_AUXILIARIES = frozenset({"had", "has", "have", "was", "were", "been"})
 RELATIVE_HEAD_WINDOW = 6  # words before a relative clause's place where the place it is near may stand
 OPPOSING_CUE_GAP = 3  # words between an opposing cue and the campaign it names ('repelled a major regime offensive')
@@ -426,10 +428,11 @@ class ArticleReader:
         for ent in self.ents:
             for index in range(ent.start, ent.end):
                 self.ents_at[index] = ent
-        self.published = article.get("published_date") or (
-            article["published_at"].date() if article.get("published_at") else None)
         text = doc.text  # built anew from the tokens on every read
-        self.dateline = dateline_date(text)
+        # The day the article gives itself ('BAGHDAD, Oct. 5, 2017 (Reuters) -', 'Tuesday 12 July 2016 Rebels
+        # launch …') is the one its 'on Saturday' counts from: a feed's date may be a later copy's or wrong.
+        self.published = dateline_date(text) or article.get("published_date") or (
+            article["published_at"].date() if article.get("published_at") else None)
         self.sentences = list(sentence_units(doc, rules.sentence_openers, text))
         # ('Iraqi and Kurdish forces' counts for its leader, the Iraqi forces)
         actor_counts = Counter(found[1].group for ent in self.ents if ent.label_ == ACTOR and ent.kb_id_
@@ -2109,13 +2112,25 @@ class SentenceReader:
         return REPORTED
 
     def _coordinated_aim(self, trigger: Trigger, start: int) -> bool:
-        """'determined to push ahead with the offensive and capture Al Bab': a bare verb after 'and' shares
-        the infinitive before it, so an aim anywhere before it in the clause is its aim too."""
+        """'determined to push ahead with the offensive and capture Al Bab', 'attempts to advance on X and
+        complete the encirclement of Y': a bare verb after 'and' shares the infinitive before it, so an aim
+        anywhere before it in the clause, or the clause's last infinitive itself, is its aim too (not after
+        'managed to')."""
         doc, head = self.doc, trigger.start
         verb = doc[head].lower_
-        return head - 1 > start and doc[head - 1].lower_ == "and" and verb.isalpha() \
-            and not verb.endswith(("ed", "ing", "s")) and verb not in self.rules.irregular_past \
-            and self.rules.hypothetical.within(self.reader.words, start, head)
+        if not (head - 1 > start and doc[head - 1].lower_ == "and" and verb.isalpha()
+                and not verb.endswith(("ed", "ing", "s")) and verb not in self.rules.irregular_past):
+            return False
+        if self.rules.hypothetical.within(self.reader.words, start, head):
+            return True
+        to = next((index for index in range(head - 3, start - 1, -1) if doc[index].lower_ == "to"), None)
+        return to is not None and self._bare_verb(to + 1) and not self.factive(start, to)
+
+    def _bare_verb(self, index: int) -> bool:
+        """Whether the word at token `index` may be a bare verb ('to advance'; not 'to the', 'to Aleppo')."""
+        word = self.doc[index]
+        return word.is_alpha and word.is_lower and not word.lower_.endswith(("ed", "ing")) \
+            and word.lower_ not in self.rules.object_determiners
 
     def _aim_gerund(self, trigger: Trigger) -> bool:
         """'the operation on liberating the city is under way', 'a campaign for retaking X': a gerund after a
@@ -2143,17 +2158,25 @@ class SentenceReader:
                 return False
         return False
 
-    def _control_noun(self, trigger: Trigger) -> bool:
+    def _control_noun(self, trigger: Trigger, owned: bool = True) -> bool:
         """'Full control of Aleppo would be a prize', 'the control of X could': 'control' or 'hold' opening
-        the sentence or after a determiner, a possessive or a word of degree is a noun, not a verb."""
+        the sentence or after a determiner, a possessive or a word of degree is a noun, not a verb.
+        `owned`: also after a possessive ('its control of X'), the one form that names a holder."""
         doc = self.doc
         if trigger.end - trigger.start != 1 or doc[trigger.start].lower_ not in self.rules.control_nouns:
             return False
         index = trigger.start - 1
         while index >= self.sentence.start and doc[index].lower_ in self.rules.degree_words:
             index -= 1
-        return index < self.sentence.start or doc[index].lower_ in self.rules.object_determiners \
-            or doc[index].text in POSSESSIVE_ENDINGS
+        return index < self.sentence.start or doc[index].lower_ in ARTICLES or owned and (
+            doc[index].lower_ in self.rules.object_determiners or doc[index].text in POSSESSIVE_ENDINGS)
+
+    def _holderless_control(self, trigger: Trigger) -> bool:
+        """'Control over the Castello Road is the only way in': the noun with no possessive, in a sentence
+        naming no actor after it ('the control of the regime forces of Resafa', 'Control of Deraa remains
+        with the rebels'), names no holder, so it holds for nobody, not for the context's actor."""
+        return self._control_noun(trigger, owned=False) and not any(
+            self.reader.actor_at(index) is not None for index in range(trigger.end, self.sentence.end))
 
     def presupposed(self, trigger: Trigger) -> bool:
         """'to try to ease a government siege of X', 'civilians enduring the siege of X': a siege
@@ -2212,7 +2235,7 @@ class SentenceReader:
         reports something current and, unless it states a hold, names no stretch of time before it
         ('areas the government has retaken in recent months')."""
         reader = self.reader
-        fallback = reader.dateline or reader.published
+        fallback = reader.published
         if fallback is None:
             return None, UNKNOWN
         start = self.clause_start(trigger)
@@ -2423,7 +2446,7 @@ class SentenceReader:
                 and doc[before].lower_ in self.rules.subject_pronouns \
                 and doc[before - 1].lower_ in self.rules.conjunctions:
             return previous.gaining  # 'rebels launched an attack on X and they controlled Y'
-        if trigger.rule.needs_actor or self._unknown_subject(before):
+        if trigger.rule.needs_actor or self._unknown_subject(before) or self._holderless_control(trigger):
             return None
         nominal = trigger.rule.frame == NOMINAL or aim_of_campaign  # 'the battle for X', 'the campaign to liberate X'
         generic = self.generic_before(trigger, self.sentence.start, (trigger.losing,), certain=nominal)
@@ -2603,11 +2626,18 @@ class SentenceReader:
 
     def _backed(self, index: int) -> str | None:
         """The group of the actor the backer at token `index` backs: the nearest one before it that
-        is no backer itself ('clashed against the Syrian army supported by militias': the army)."""
+        is no backer itself ('clashed against the Syrian army supported by militias': the army); ''
+        for one the dictionary does not know, or none named since a coordinated clause opened ('IS
+        looked set to overrun Kobani but Kurdish fighters backed by coalition strikes held it back'
+        backs no IS)."""
         for before in range(index - 1, self.sentence.start - 1, -1):
-            found = self.reader.actor_at(before) if before not in self.allies else None
+            if before in self.allies:
+                continue
+            found = self.reader.actor_at(before)
             if found is not None:
                 return found[1].group
+            if self.reader.ent(before, ACTOR) is not None or self.doc[before].lower_ in CLAUSE_COORDINATORS:
+                return ""
         return None
 
     def mentions(self) -> list[dict]:

@@ -36,7 +36,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -64,6 +64,8 @@ DUMP_ADMIN_FEATURES = {
 # names, is only returned if it is matched strictly and is this populous.
 FOREIGN_MIN_POPULATION = 1_000_000
 OTHER_AREA_MIN_POPULATION = 100_000
+# A place in one of the article's countries other than its first must be matched strictly and be a town.
+OTHER_COUNTRY_MIN_POPULATION = 10_000
 TIERS = 3
 
 # Letters NFKD does not decompose, and marks that transliterate 'ayn / hamza.
@@ -618,7 +620,9 @@ class Gazetteer:
         well known (a border case such as Damascus / Rural Damascus), and one in
         another country must be written as the gazetteer writes it: a village
         elsewhere that shares the name is more likely a namesake of a place the
-        gazetteer lacks."""
+        gazetteer lacks. That holds for the article's other countries too (a town
+        there, matched as written, is taken): in an article on Syria that names
+        Israel, 'Zaytan' is a Syrian village, not Israel's Zetan."""
         hints = tuple(code.upper() for code in country_hints)
         areas = frozenset(
             (place.country, place.admin1)
@@ -630,8 +634,9 @@ class Gazetteer:
             if areas and (place.country, place.admin1) not in areas:
                 return (place.country in {country for country, _ in areas}
                         and _well_known(match, OTHER_AREA_MIN_POPULATION))
-            if hints and place.country not in hints:  # as written: 'Tama' is no spelling of China's Sanya
-                return match.tier == 0 and _well_known(match, FOREIGN_MIN_POPULATION)
+            if hints and place.country != hints[0]:  # as written: 'Tama' is no spelling of China's Sanya
+                return match.tier == 0 and _well_known(match, OTHER_COUNTRY_MIN_POPULATION if place.country in hints
+                                                       else FOREIGN_MIN_POPULATION)
             return True
 
         matches = self._matches(name, acceptable, skeleton="fallback", countries=hints)
@@ -648,6 +653,7 @@ class Gazetteer:
         and nothing else supports is left out: a village sharing its name with one abroad."""
         named: Counter[str] = Counter(context or {})
         placed: Counter[str] = Counter()
+        places: defaultdict[str, set[str]] = defaultdict(set)  # a village named four times is still one place
         for name in names:
             matches = self._matches(name, skeleton="never")
             if matches:
@@ -656,8 +662,9 @@ class Gazetteer:
                     named[best.place.country] += 3
                 else:
                     placed[best.place.country] += 1
+                    places[best.place.country].add(best.place.canonical_id)
         weights = named + Counter({code: count for code, count in placed.items()
-                                   if not context or code in named or count > 1})
+                                   if not context or code in named or len(places[code]) > 1})
         return [code for code, _ in weights.most_common()]
 
 
